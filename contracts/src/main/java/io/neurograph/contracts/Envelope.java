@@ -1,0 +1,49 @@
+package io.neurograph.contracts;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The NeuroGraph protocol envelope: one per WebSocket text frame, in both directions.
+ *
+ * @param id message id; the server always sets a fresh one, clients may omit it
+ * @param type logical message type, e.g. {@code token.create}
+ * @param payload the type's payload object
+ * @param timestamp epoch milliseconds
+ * @param senderId always {@code null} from the server (kept for seed clients), ignored from clients
+ * @param correlationId on a direct reply, the id of the request it answers
+ * @param topic on a subscription delivery, the client topic it was delivered on
+ * @param cursor on a subscription delivery, the opaque resume position after this message
+ */
+public record Envelope(
+    String id,
+    String type,
+    JsonNode payload,
+    Long timestamp,
+    @JsonInclude(JsonInclude.Include.ALWAYS) String senderId,
+    String correlationId,
+    String topic,
+    String cursor) {
+
+  /** A server message that answers the request with id {@code correlationId} (may be null). */
+  public static Envelope reply(String type, Object payload, String correlationId) {
+    return new Envelope(
+        newId(), type, Json.tree(payload), System.currentTimeMillis(), null, correlationId, null, null);
+  }
+
+  /** A server message delivered because of a subscription to {@code topic}. */
+  public static Envelope delivery(String type, JsonNode payload, String topic, String cursor) {
+    return new Envelope(newId(), type, payload, System.currentTimeMillis(), null, null, topic, cursor);
+  }
+
+  /** A server message that is neither a reply nor a delivery (e.g. {@code connection.established}). */
+  public static Envelope notice(String type, Object payload) {
+    return reply(type, payload, null);
+  }
+
+  /** A fresh server message id. */
+  public static String newId() {
+    return UUID.randomUUID().toString();
+  }
+}

@@ -1,0 +1,4 @@
+package io.neurograph.contracts.system;
+
+/** {@code unsubscribed}: answer to unsubscribe, also sent when the connection was not subscribed. */
+public record Unsubscribed(String topic, boolean success) {}

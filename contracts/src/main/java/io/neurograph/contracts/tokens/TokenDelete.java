@@ -1,0 +1,4 @@
+package io.neurograph.contracts.tokens;
+
+/** {@code token.delete} (ext): remove a token. */
+public record TokenDelete(TokenId tokenId) {}
