@@ -1,0 +1,101 @@
+package io.neurograph.gateway.dispatch;
+
+import io.neurograph.contracts.ErrorCode;
+import io.neurograph.contracts.codec.ClientFrameDecoder;
+import io.neurograph.contracts.codec.DecodedFrame;
+import io.neurograph.contracts.messages.MessageRegistry;
+import io.neurograph.contracts.messages.RequestType;
+import io.neurograph.contracts.system.ErrorPayload;
+import io.neurograph.gateway.session.Session;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import reactor.core.publisher.Mono;
+
+/**
+ * Turns each inbound frame into exactly one outcome: a handler's answer or an error. Validation happens
+ * here, before any handler (and so before anything reaches Kafka).
+ */
+@Component
+public class RequestDispatcher {
+
+  private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+
+  private final Map<RequestType<?>, RequestHandler> handlers = new HashMap<>();
+
+  /** Indexes the handlers; every request type of the protocol must have exactly one. */
+  public RequestDispatcher(List<RequestHandler> handlerBeans) {
+    for (RequestHandler handler : handlerBeans) {
+      for (RequestType<?> type : handler.types()) {
+        if (handlers.put(type, handler) != null) {
+          throw new IllegalStateException("two handlers for " + type.name());
+        }
+      }
+    }
+    for (RequestType<?> type : MessageRegistry.requests()) {
+      if (!handlers.containsKey(type)) {
+        throw new IllegalStateException("no handler for " + type.name());
+      }
+    }
+  }
+
+  /** Handles one inbound WebSocket message. */
+  public Mono<Void> dispatch(Session session, WebSocketMessage message) {
+    switch (message.getType()) {
+      case TEXT -> {
+        session.countInbound();
+        return handleText(session, message.getPayloadAsText());
+      }
+      case BINARY -> {
+        session.countInbound();
+        if (!admitted(session, null, null)) {
+          return Mono.empty();
+        }
+        Replies.error(session, ErrorCode.UNSUPPORTED_FRAME, "Binary frames are not supported; send JSON text frames",
+            null);
+        return Mono.empty();
+      }
+      default -> {
+        // Pongs only prove liveness (the idle timer already saw them); pings are answered by Netty.
+        return Mono.empty();
+      }
+    }
+  }
+
+  Mono<Void> handleText(Session session, String text) {
+    DecodedFrame frame = ClientFrameDecoder.decode(text);
+    if (frame instanceof DecodedFrame.Rejected rejected) {
+      if (admitted(session, rejected.originalMessageId(), rejected.originalMessageId())) {
+        Replies.error(session, rejected.toError(), rejected.originalMessageId());
+      }
+      return Mono.empty();
+    }
+    DecodedFrame.Accepted request = (DecodedFrame.Accepted) frame;
+    String echoId = Replies.clientId(request);
+    if (!admitted(session, request.id(), echoId)) {
+      return Mono.empty();
+    }
+    return Mono.defer(() -> handlers.get(request.type()).handle(session, request))
+        .onErrorResume(error -> {
+          // A handler bug must cost one request, never the connection; details stay in the log.
+          log.error("Handler for {} failed on connection {}", request.type().name(), session.connectionId(), error);
+          Replies.error(session, ErrorPayload.of(ErrorCode.INTERNAL, "Internal error", echoId), request.id());
+          return Mono.empty();
+        });
+  }
+
+  private static boolean admitted(Session session, String correlationId, String originalId) {
+    long waitMs = session.rateLimit();
+    if (waitMs == 0) {
+      return true;
+    }
+    Replies.error(session,
+        new ErrorPayload(ErrorCode.RATE_LIMITED, "Too many messages; slow down", originalId, null, waitMs),
+        correlationId);
+    return false;
+  }
+}

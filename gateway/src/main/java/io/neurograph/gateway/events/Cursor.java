@@ -1,0 +1,56 @@
+package io.neurograph.gateway.events;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A resume position: for every partition of every event source the gateway reads, the offset of the next
+ * record not yet delivered. Events on different partitions have no order between them, so a position in
+ * "everything the gateway delivers" needs all of them. Opaque to clients: {@code 1.} + base64url of
+ * {@code t0=12,t1=7,s0=3} (t = token events, s = operator messages).
+ */
+public record Cursor(Map<String, Long> next) {
+
+  private static final String VERSION = "1.";
+
+  /** Copies the positions. */
+  public Cursor {
+    next = Map.copyOf(next);
+  }
+
+  /** The opaque text form. */
+  public String encode() {
+    StringBuilder text = new StringBuilder();
+    new java.util.TreeMap<>(next).forEach((partition, offset) -> {
+      if (text.length() > 0) {
+        text.append(',');
+      }
+      text.append(partition).append('=').append(offset);
+    });
+    return VERSION + Base64.getUrlEncoder().withoutPadding().encodeToString(text.toString().getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** Parses the text form; empty when it is not a cursor this gateway wrote. */
+  public static Optional<Cursor> decode(String cursor) {
+    if (cursor == null || !cursor.startsWith(VERSION)) {
+      return Optional.empty();
+    }
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(cursor.substring(VERSION.length())), StandardCharsets.US_ASCII);
+      Map<String, Long> positions = new LinkedHashMap<>();
+      for (String entry : text.split(",")) {
+        int eq = entry.indexOf('=');
+        if (eq <= 0) {
+          return Optional.empty();
+        }
+        positions.put(entry.substring(0, eq), Long.parseLong(entry.substring(eq + 1)));
+      }
+      return Optional.of(new Cursor(positions));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}

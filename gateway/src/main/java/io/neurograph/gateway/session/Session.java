@@ -1,0 +1,253 @@
+package io.neurograph.gateway.session;
+
+import io.neurograph.contracts.Envelope;
+import io.neurograph.gateway.config.GatewayProperties;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.reactive.socket.CloseStatus;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+/**
+ * One client connection: its identity, subscriptions, limits and the bounded queue of frames waiting to
+ * be written. Anything may offer frames from any thread; a full queue closes the connection with 4008
+ * instead of growing, so one slow client can never hold unbounded memory or slow anyone else.
+ */
+public final class Session {
+
+  /** Close code for a client that cannot keep up. */
+  public static final CloseStatus SLOW_CONSUMER = new CloseStatus(4008, "slow consumer");
+
+  private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+  private final String connectionId;
+  private final String clientId;
+  private final String remoteAddress;
+  private final Instant connectedAt = Instant.now();
+  private final int maxMessages;
+  private final long maxBytes;
+  private final Sinks.Many<Outgoing> queue;
+  private final Sinks.One<CloseStatus> closeRequest = Sinks.one();
+  private final AtomicInteger queuedMessages = new AtomicInteger();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicLong messagesIn = new AtomicLong();
+  private final AtomicLong messagesOut = new AtomicLong();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Set<String> topics = ConcurrentHashMap.newKeySet();
+  private final TokenBucket bucket;
+  private final Runnable onSlowConsumer;
+  private volatile boolean closing;
+  private volatile long lastInboundNanos = System.nanoTime();
+
+  Session(
+      String connectionId,
+      String clientId,
+      String remoteAddress,
+      GatewayProperties properties,
+      Runnable onSlowConsumer) {
+    this.connectionId = connectionId;
+    this.clientId = clientId;
+    this.remoteAddress = remoteAddress;
+    this.maxMessages = properties.outbound().maxMessages();
+    this.maxBytes = properties.outbound().maxBytes().toBytes();
+    // The queue's own capacity is only a safety net (rounded up to a power of two); the exact limits are
+    // the counters checked in offer().
+    this.queue = Sinks.many().unicast().onBackpressureBuffer(Queues.<Outgoing>get(maxMessages + 1).get());
+    var rate = properties.rateLimit();
+    this.bucket = rate.enabled() ? new TokenBucket(rate.capacity(), rate.refillPerSecond(), System.nanoTime()) : null;
+    this.onSlowConsumer = onSlowConsumer;
+  }
+
+  /** Server-assigned connection id. */
+  public String connectionId() {
+    return connectionId;
+  }
+
+  /** The client's id (chosen by the client or generated). */
+  public String clientId() {
+    return clientId;
+  }
+
+  /** Remote address as seen at the handshake. */
+  public String remoteAddress() {
+    return remoteAddress;
+  }
+
+  /** When the connection was established. */
+  public Instant connectedAt() {
+    return connectedAt;
+  }
+
+  /** Topics this connection is subscribed to (live view). */
+  public Set<String> topics() {
+    return Collections.unmodifiableSet(topics);
+  }
+
+  /** Adds a topic; false when it was already there. */
+  boolean addTopic(String topic) {
+    return topics.add(topic);
+  }
+
+  /** Removes a topic; false when it was not there. */
+  boolean removeTopic(String topic) {
+    return topics.remove(topic);
+  }
+
+  /** Sends one envelope (serialized here). */
+  public boolean send(Envelope envelope) {
+    return offer(Outgoing.of(envelope));
+  }
+
+  /**
+   * Queues a frame for writing.
+   *
+   * @return false when the frame was dropped because the connection is closing (or just overflowed)
+   */
+  public boolean offer(Outgoing frame) {
+    boolean overflow;
+    synchronized (this) {
+      if (closing) {
+        return false;
+      }
+      overflow = queuedMessages.get() >= maxMessages || queuedBytes.get() + frame.bytes() > maxBytes;
+      if (!overflow) {
+        queuedMessages.incrementAndGet();
+        queuedBytes.addAndGet(frame.bytes());
+        Sinks.EmitResult result = queue.tryEmitNext(frame);
+        if (result.isFailure()) {
+          queuedMessages.decrementAndGet();
+          queuedBytes.addAndGet(-frame.bytes());
+          overflow = result == Sinks.EmitResult.FAIL_OVERFLOW;
+          if (!overflow) {
+            return false; // terminated: the connection is gone
+          }
+        }
+      }
+      if (overflow) {
+        closing = true;
+      }
+    }
+    if (overflow) {
+      log.info("Closing {} (client {}): outbound buffer full ({} messages, {} bytes)",
+          connectionId, clientId, queuedMessages.get(), queuedBytes.get());
+      onSlowConsumer.run();
+      requestClose(SLOW_CONSUMER);
+      return false;
+    }
+    return true;
+  }
+
+  /** Frames to write, in order; ends when a close is requested. */
+  public Flux<Outgoing> outbound() {
+    return queue.asFlux()
+        .doOnNext(frame -> {
+          queuedMessages.decrementAndGet();
+          queuedBytes.addAndGet(-frame.bytes());
+          messagesOut.incrementAndGet();
+        })
+        .takeUntilOther(closeRequest.asMono());
+  }
+
+  /** Asks for the connection to be closed with this status; the first request wins. */
+  public void requestClose(CloseStatus status) {
+    closing = true;
+    closeRequest.tryEmitValue(status);
+  }
+
+  /** The peer closed (or the channel died): nothing more will be written, no close frame is needed. */
+  public void peerGone() {
+    closing = true;
+    closeRequest.tryEmitEmpty();
+  }
+
+  /** Final clean-up once every pipeline of the connection ended. */
+  void closed() {
+    peerGone();
+    queue.tryEmitComplete();
+  }
+
+  /** Emits the requested close status, or completes empty when the peer went away first. */
+  public Mono<CloseStatus> closeRequestedSignal() {
+    return closeRequest.asMono();
+  }
+
+  /** Whether no more frames will be accepted. */
+  public boolean isClosing() {
+    return closing;
+  }
+
+  /**
+   * Takes one inbound-frame token.
+   *
+   * @return 0 when allowed, else milliseconds to wait
+   */
+  public long rateLimit() {
+    return bucket == null ? 0 : bucket.tryTake(System.nanoTime());
+  }
+
+  /** Records inbound activity (any frame, including pongs) for the idle timeout. */
+  public void touch() {
+    lastInboundNanos = System.nanoTime();
+  }
+
+  /** Time since the last inbound frame. */
+  public java.time.Duration idleFor() {
+    return java.time.Duration.ofNanos(System.nanoTime() - lastInboundNanos);
+  }
+
+  /** Counts an inbound frame. */
+  public void countInbound() {
+    messagesIn.incrementAndGet();
+  }
+
+  /** Reserves a slot for a request awaiting a service reply; false when the limit is reached. */
+  public boolean tryStartRequest(int limit) {
+    while (true) {
+      int current = inFlight.get();
+      if (current >= limit) {
+        return false;
+      }
+      if (inFlight.compareAndSet(current, current + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Releases a slot taken by {@link #tryStartRequest}. */
+  public void endRequest() {
+    inFlight.decrementAndGet();
+  }
+
+  /** A point-in-time view for the admin API. */
+  public SessionView view() {
+    return new SessionView(connectionId, clientId, remoteAddress, connectedAt, Set.copyOf(topics),
+        queuedMessages.get(), queuedBytes.get(), messagesIn.get(), messagesOut.get(), inFlight.get());
+  }
+
+  /**
+   * Admin view of a connection.
+   *
+   * @param queuedMessages frames waiting to be written
+   * @param queuedBytes their UTF-8 size
+   * @param inFlightRequests service requests awaiting a reply
+   */
+  public record SessionView(
+      String connectionId,
+      String clientId,
+      String remoteAddress,
+      Instant connectedAt,
+      Set<String> subscriptions,
+      int queuedMessages,
+      long queuedBytes,
+      long messagesIn,
+      long messagesOut,
+      int inFlightRequests) {}
+}
