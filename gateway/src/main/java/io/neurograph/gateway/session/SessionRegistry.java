@@ -8,14 +8,19 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.CloseStatus;
 
 /**
  * Every open connection of this instance and which topics they subscribe to. The topic index is what
  * fan-out reads for each event, so it is kept as a concurrent map of concurrent sets: reads never lock.
  */
 @Component
-public class SessionRegistry {
+public class SessionRegistry implements SmartLifecycle {
+
+  /** Close status for connections still open when the instance shuts down: clients reconnect elsewhere. */
+  static final CloseStatus GOING_AWAY = new CloseStatus(1001, "server shutting down");
 
   private final GatewayProperties properties;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -24,6 +29,7 @@ public class SessionRegistry {
   private final AtomicLong opened = new AtomicLong();
   private final AtomicLong slowConsumerCloses = new AtomicLong();
   private final AtomicLong refusedHandshakes = new AtomicLong();
+  private volatile boolean running;
 
   /** Creates the registry. */
   public SessionRegistry(GatewayProperties properties) {
@@ -121,6 +127,23 @@ public class SessionRegistry {
   /** Number of open sessions. */
   public int size() {
     return sessions.size();
+  }
+
+  @Override
+  public void start() {
+    running = true;
+  }
+
+  /** Asks every client to go away before the web server stops, so they can resume on another instance. */
+  @Override
+  public void stop() {
+    running = false;
+    sessions.values().forEach(session -> session.requestClose(GOING_AWAY));
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
   }
 
   /** Counters for the admin API. */

@@ -1,0 +1,38 @@
+package io.neurograph.gateway.support;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+import reactor.blockhound.BlockHound;
+
+/**
+ * Runs every gateway test under BlockHound: a blocking call on a Netty event loop or a Reactor
+ * non-blocking thread fails the operation (and so the test) instead of silently stalling other clients.
+ */
+public final class BlockHoundInstaller implements LauncherSessionListener {
+
+  /** Every blocking call detected, for tests that assert there were none. */
+  public static final List<String> VIOLATIONS = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void launcherSessionOpened(LauncherSession session) {
+    BlockHound.Builder builder = BlockHound.builder();
+    // Reactor's integration marks its parallel/single threads (and Netty's event loops) as non-blocking.
+    java.util.ServiceLoader.load(reactor.blockhound.integration.BlockHoundIntegration.class).forEach(builder::with);
+    builder
+        // Console logging is a deliberate, bounded write; production uses the same appender.
+        .allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes")
+        .allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend")
+        // One-time native library loading when the test's HTTP client first decodes a response.
+        .allowBlockingCallsInside("io.netty.handler.codec.compression.Zstd", "<clinit>")
+        // Reads /dev/urandom, which never blocks on Linux.
+        .allowBlockingCallsInside("java.util.UUID", "randomUUID")
+        .blockingMethodCallback(method -> {
+          VIOLATIONS.add(method.toString());
+          new Throwable("blocking call " + method + " on " + Thread.currentThread().getName()).printStackTrace();
+          throw new reactor.blockhound.BlockingOperationError(method);
+        })
+        .install();
+  }
+}
