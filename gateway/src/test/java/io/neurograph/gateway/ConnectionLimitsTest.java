@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.neurograph.gateway.session.SessionRegistry;
-import io.neurograph.gateway.support.WsClient;
+import io.neurograph.testkit.WsClient;
 import io.neurograph.testkit.TestKafka;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,7 +3,7 @@ package io.neurograph.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.neurograph.gateway.support.WsClient;
+import io.neurograph.testkit.WsClient;
 import io.neurograph.testkit.TestKafka;
 import java.net.URI;
 import java.time.Duration;

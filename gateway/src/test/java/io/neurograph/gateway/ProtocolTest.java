@@ -11,7 +11,7 @@ import io.neurograph.contracts.tokens.TokenId;
 import io.neurograph.contracts.tokens.TokenNotFound;
 import io.neurograph.gateway.config.GatewayProperties;
 import io.neurograph.gateway.support.KafkaTestSupport;
-import io.neurograph.gateway.support.WsClient;
+import io.neurograph.testkit.WsClient;
 import io.neurograph.testkit.TestKafka;
 import java.net.URI;
 import java.time.Instant;

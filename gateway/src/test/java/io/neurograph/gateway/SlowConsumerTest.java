@@ -7,7 +7,7 @@ import io.neurograph.contracts.Json;
 import io.neurograph.contracts.kafka.Topics;
 import io.neurograph.gateway.session.SessionRegistry;
 import io.neurograph.gateway.support.KafkaTestSupport;
-import io.neurograph.gateway.support.WsClient;
+import io.neurograph.testkit.WsClient;
 import io.neurograph.testkit.TestKafka;
 import java.net.URI;
 import java.util.Map;

@@ -211,6 +211,10 @@ public final class Field {
       return;
     }
     String text = value.stringValue();
+    if (text.indexOf('\0') >= 0) {
+      problems.add(new FieldProblem(name, "must not contain the NUL character"));
+      return;
+    }
     int length = text.codePointCount(0, text.length());
     if ((min != null && length < min) || (max != null && length > max)) {
       problems.add(new FieldProblem(name, "must be " + lengthBounds() + " characters long"));
@@ -269,7 +273,30 @@ public final class Field {
     }
     if (maxBytes != null && encodedSize(value) > maxBytes) {
       problems.add(new FieldProblem(name, "must be at most " + maxBytes + " bytes as JSON"));
+    } else if (containsNul(value)) {
+      // PostgreSQL (and many other stores) cannot hold U+0000 in text or jsonb.
+      problems.add(new FieldProblem(name, "must not contain the NUL character"));
     }
+  }
+
+  private static boolean containsNul(JsonNode node) {
+    if (node.isString()) {
+      return node.stringValue().indexOf('\0') >= 0;
+    }
+    if (node.isObject()) {
+      for (var entry : node.properties()) {
+        if (entry.getKey().indexOf('\0') >= 0 || containsNul(entry.getValue())) {
+          return true;
+        }
+      }
+    } else if (node.isArray()) {
+      for (JsonNode element : node) {
+        if (containsNul(element)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Compact UTF-8 JSON size of a node. */

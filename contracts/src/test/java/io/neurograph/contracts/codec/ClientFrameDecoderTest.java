@@ -91,6 +91,15 @@ class ClientFrameDecoderTest {
   }
 
   @Test
+  void theNulCharacterIsRefusedInStringsAndMetadata() {
+    assertThat(rejected(create("\"type\":\"a\\u0000b\"")).details())
+        .containsExactly(new FieldProblem("type", "must not contain the NUL character"));
+    assertThat(rejected(create("\"metadata\":{\"k\\u0000\":\"v\"}")).details())
+        .containsExactly(new FieldProblem("metadata", "must not contain the NUL character"));
+    assertThat(rejected(create("\"metadata\":{\"k\":[\"\\u0000\"]}")).details()).hasSize(1);
+  }
+
+  @Test
   void metadataOver16KiBIsRejected() {
     String big = "x".repeat(TokenMessages.MAX_METADATA_BYTES);
     var r = rejected(create("\"metadata\":{\"blob\":\"" + big + "\"}"));

@@ -5,6 +5,7 @@ import io.neurograph.contracts.kafka.CommandMessage;
 import io.neurograph.contracts.kafka.EventMessage;
 import io.neurograph.contracts.kafka.ReplyMessage;
 import io.neurograph.testkit.TestKafka;
+import io.neurograph.testkit.WsClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,8 +1,5 @@
-package io.neurograph.gateway.support;
+package io.neurograph.testkit;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.neurograph.contracts.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -19,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A real WebSocket client (the JDK's) for tests: collects every text message as JSON, counts pings,
@@ -28,6 +26,8 @@ public final class WsClient implements AutoCloseable {
 
   /** Generous bound for anything a test waits for on a noisy machine. */
   public static final Duration WAIT = Duration.ofSeconds(30);
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
   private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
@@ -60,7 +60,7 @@ public final class WsClient implements AutoCloseable {
       public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);
         if (last) {
-          messages.add(Json.parse(partial.toString()));
+          messages.add(JSON.readTree(partial.toString()));
           partial.setLength(0);
         }
         if (reading) {
@@ -117,7 +117,7 @@ public final class WsClient implements AutoCloseable {
     }
     envelope.put("type", type);
     envelope.put("payload", payload);
-    return sendText(Json.write(envelope));
+    return sendText(JSON.writeValueAsString(envelope));
   }
 
   /** Sends a binary frame. */
@@ -130,7 +130,9 @@ public final class WsClient implements AutoCloseable {
   public JsonNode next() {
     try {
       JsonNode message = messages.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      assertThat(message).as("a message within " + WAIT).isNotNull();
+      if (message == null) {
+        throw new AssertionError("no message within " + WAIT);
+      }
       return message;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -138,7 +140,7 @@ public final class WsClient implements AutoCloseable {
     }
   }
 
-  /** The next message matching, skipping (and returning in {@code skipped}) the others. */
+  /** The next message matching, dropping the others. */
   public JsonNode next(Predicate<JsonNode> matching) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {

@@ -1,0 +1,159 @@
+package io.neurograph.tokens.cache;
+
+import io.neurograph.contracts.Json;
+import io.neurograph.contracts.tokens.Token;
+import io.neurograph.contracts.tokens.TokenCountResult;
+import io.neurograph.contracts.tokens.TokenId;
+import io.neurograph.contracts.tokens.TokenListResult;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Read-through Redis cache of token reads ({@code token.get}, {@code token.list}, {@code token.count}).
+ * PostgreSQL stays the only copy: every Redis failure or timeout falls back to the loader, and a change
+ * increments generation counters instead of deleting entries, so a slow reader can never put stale data
+ * back (see {@link CacheKeys}). Key layout and expiry are documented there.
+ */
+@Component
+public class TokenCache {
+
+  private static final Logger log = LoggerFactory.getLogger(TokenCache.class);
+
+  private final ReactiveStringRedisTemplate redis;
+  private final CacheProperties properties;
+  private final CacheKeys keys;
+  private final Duration generationTtl;
+  private final RedisFailureLog failures = new RedisFailureLog();
+
+  TokenCache(ReactiveStringRedisTemplate redis, CacheProperties properties) {
+    this.redis = redis;
+    this.properties = properties;
+    this.keys = new CacheKeys(properties.keyPrefix());
+    this.generationTtl = CacheKeys.generationTtl(properties.ttl());
+  }
+
+  /** One token: from Redis when cached under its current generation, else from {@code loader} (then cached). */
+  public Mono<Token> token(TokenId id, Mono<Token> loader) {
+    return readThrough(keys.tokenGeneration(id), gen -> keys.token(id, gen), Token.class, loader);
+  }
+
+  /** A {@code token.list} page, cached under the global list generation. */
+  public Mono<TokenListResult> listPage(String type, int limit, int offset, Mono<TokenListResult> loader) {
+    return readThrough(
+        keys.listGeneration(), gen -> keys.listPage(gen, type, limit, offset), TokenListResult.class, loader);
+  }
+
+  /** A {@code token.count} result, cached under the global list generation. */
+  public Mono<TokenCountResult> count(String type, Mono<TokenCountResult> loader) {
+    return readThrough(keys.listGeneration(), gen -> keys.count(gen, type), TokenCountResult.class, loader);
+  }
+
+  /**
+   * Makes every cached read of these tokens, and every list page and count, unreachable: increments their
+   * generations. Never fails.
+   */
+  public Mono<Void> invalidate(Collection<TokenId> ids) {
+    if (!properties.enabled()) {
+      return Mono.empty();
+    }
+    return Flux.fromIterable(ids)
+        .map(keys::tokenGeneration)
+        .concatWithValues(keys.listGeneration())
+        .concatMap(this::bump)
+        .then()
+        .doOnSuccess(done -> failures.succeeded())
+        // Policy: the change is committed and its reply must go out, so a Redis failure here is logged,
+        // not thrown. Entries that escaped invalidation expire within the TTL, and the outbox relay
+        // invalidates again after publishing the change's events.
+        .onErrorResume(e -> {
+          failures.failed("invalidation", e);
+          return Mono.empty();
+        });
+  }
+
+  private Mono<Boolean> bump(String generationKey) {
+    return redis.opsForValue().increment(generationKey)
+        .then(redis.expire(generationKey, generationTtl))
+        .timeout(properties.timeout());
+  }
+
+  private <T> Mono<T> readThrough(String generationKey, LongFunction<String> entryKey, Class<T> type, Mono<T> loader) {
+    if (!properties.enabled()) {
+      return loader;
+    }
+    return currentGeneration(generationKey)
+        .flatMap(generation -> generation < 0 ? loader : lookup(entryKey.apply(generation), type, loader));
+  }
+
+  /** The generation to read and file under, or -1 when Redis cannot be used right now. */
+  private Mono<Long> currentGeneration(String generationKey) {
+    // GETEX refreshes the generation's TTL on every read, so it outlives every entry filed under it.
+    return redis.opsForValue().getAndExpire(generationKey, generationTtl)
+        .map(CacheKeys::generation)
+        .defaultIfEmpty(0L)
+        .timeout(properties.timeout())
+        .doOnNext(generation -> failures.succeeded())
+        // Policy: Redis is a cache, never a dependency. Unreachable or slow: read PostgreSQL, uncached.
+        .onErrorResume(e -> {
+          failures.failed("generation read", e);
+          return Mono.just(-1L);
+        });
+  }
+
+  private <T> Mono<T> lookup(String key, Class<T> type, Mono<T> loader) {
+    Mono<Lookup<T>> cached = redis.opsForValue().get(key)
+        .timeout(properties.timeout())
+        .map(json -> decode(key, json, type))
+        .defaultIfEmpty(Lookup.miss())
+        // Policy: as above, a failed read is answered from PostgreSQL and not written back.
+        .onErrorResume(e -> {
+          failures.failed("read", e);
+          return Mono.just(Lookup.unavailable());
+        });
+    return cached.flatMap(found -> {
+      if (found.value() != null) {
+        return Mono.just(found.value());
+      }
+      return found.bypass() ? loader : loader.flatMap(value -> store(key, value).thenReturn(value));
+    });
+  }
+
+  private Mono<Void> store(String key, Object value) {
+    return redis.opsForValue().set(key, Json.write(value), properties.ttl())
+        .timeout(properties.timeout())
+        .then()
+        // Policy: failing to cache costs the next reader a database query, nothing more.
+        .onErrorResume(e -> {
+          failures.failed("write", e);
+          return Mono.empty();
+        });
+  }
+
+  private static <T> Lookup<T> decode(String key, String json, Class<T> type) {
+    try {
+      return new Lookup<>(Json.read(json, type), false);
+    } catch (RuntimeException e) {
+      // An unreadable entry (e.g. written by an incompatible version) is a miss; the reader overwrites it.
+      log.warn("Ignoring unreadable cache entry {}: {}", key, e.getMessage());
+      return Lookup.miss();
+    }
+  }
+
+  /** Outcome of one cache read: a value, a miss (load and fill), or bypass (load, do not fill). */
+  private record Lookup<T>(T value, boolean bypass) {
+    static <T> Lookup<T> miss() {
+      return new Lookup<>(null, false);
+    }
+
+    static <T> Lookup<T> unavailable() {
+      return new Lookup<>(null, true);
+    }
+  }
+}
