@@ -337,6 +337,12 @@ class ProtocolTest {
   }
 
   @Test
+  void theRootServesTheStatusPage() {
+    http.get().uri("/").exchange().expectStatus().isOk()
+        .expectBody(String.class).value(body -> assertThat(body).contains("NeuroGraph gateway", "/ws"));
+  }
+
+  @Test
   void readinessReportsTheKafkaStreams() {
     await().atMost(WsClient.WAIT).untilAsserted(() ->
         http.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk());

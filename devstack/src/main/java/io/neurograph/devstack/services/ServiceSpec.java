@@ -1,0 +1,45 @@
+package io.neurograph.devstack.services;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One service devstack can run: its module/jar name, its default HTTP port and the extra addresses worth
+ * printing (templates with one {@code %d} for the port).
+ */
+public record ServiceSpec(String name, int defaultPort, List<Link> links) {
+
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*");
+
+  /** Requires a lower-case module name and a valid port. */
+  public ServiceSpec {
+    Objects.requireNonNull(name, "name");
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("service name must match " + NAME.pattern() + ": " + name);
+    }
+    if (defaultPort < 1 || defaultPort > 65_535) {
+      throw new IllegalArgumentException("bad default port " + defaultPort + " for " + name);
+    }
+    links = List.copyOf(links);
+  }
+
+  /** The command-line option that changes its port, e.g. {@code --gateway-port}. */
+  public String portOption() {
+    return "--" + name + "-port";
+  }
+
+  /** The executable jar's file name, e.g. {@code gateway.jar}. */
+  public String jarName() {
+    return name + ".jar";
+  }
+
+  /** A labelled address of a running service, e.g. its WebSocket endpoint. */
+  public record Link(String label, String urlTemplate) {
+
+    /** The address for a service on {@code port}. */
+    public String url(int port) {
+      return String.format(urlTemplate, port);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.neurograph.devstack.services;
+
+import io.neurograph.devstack.services.ServiceSpec.Link;
+import java.util.List;
+import java.util.Optional;
+
+/** The services devstack runs, in start order (stopped in reverse). Adding a service is one entry here. */
+public final class Services {
+
+  /** Token commands, queries and events; HTTP only for actuator. */
+  public static final ServiceSpec TOKEN_SERVICE = new ServiceSpec("token-service", 8081, List.of());
+
+  /** The WebSocket gateway; started last, because it forwards client requests to the others. */
+  public static final ServiceSpec GATEWAY = new ServiceSpec("gateway", 8000, List.of(
+      new Link("WebSocket", "ws://localhost:%d/ws"),
+      new Link("Web page", "http://localhost:%d/")));
+
+  /** All of them, in start order. */
+  public static final List<ServiceSpec> ALL = List.of(TOKEN_SERVICE, GATEWAY);
+
+  private Services() {}
+
+  /** The service with this name. */
+  public static Optional<ServiceSpec> named(String name) {
+    return ALL.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+}

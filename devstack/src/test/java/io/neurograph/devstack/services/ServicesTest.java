@@ -1,0 +1,36 @@
+package io.neurograph.devstack.services;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ServicesTest {
+
+  @Test
+  void tokenServiceStartsBeforeTheGatewayOnTheAgreedPorts() {
+    assertThat(Services.ALL).extracting(ServiceSpec::name).containsExactly("token-service", "gateway");
+    assertThat(Services.GATEWAY.defaultPort()).isEqualTo(8000);
+    assertThat(Services.TOKEN_SERVICE.defaultPort()).isEqualTo(8081);
+    assertThat(Services.ALL).extracting(ServiceSpec::defaultPort).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void optionJarAndLinksFollowFromTheEntry() {
+    assertThat(Services.TOKEN_SERVICE.portOption()).isEqualTo("--token-service-port");
+    assertThat(Services.GATEWAY.jarName()).isEqualTo("gateway.jar");
+    assertThat(Services.GATEWAY.links()).extracting(l -> l.url(8000))
+        .containsExactly("ws://localhost:8000/ws", "http://localhost:8000/");
+    assertThat(Services.named("gateway")).contains(Services.GATEWAY);
+    assertThat(Services.named("nope")).isEmpty();
+  }
+
+  @Test
+  void rejectsNamesThatCannotBeOptionsOrJars() {
+    assertThatThrownBy(() -> new ServiceSpec("Graph Service", 8082, List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ServiceSpec("graph-service", 0, List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
