@@ -8,7 +8,7 @@ import reactor.blockhound.BlockHound;
 
 /**
  * Runs every gateway test under BlockHound: a blocking call on a Netty event loop or a Reactor
- * non-blocking thread fails the operation (and so the test) instead of silently stalling other clients.
+ * non-blocking thread is recorded (with its stack trace) and fails the test it happened in.
  */
 public final class BlockHoundInstaller implements LauncherSessionListener {
 
@@ -26,12 +26,17 @@ public final class BlockHoundInstaller implements LauncherSessionListener {
         .allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend")
         // One-time native library loading when the test's HTTP client first decodes a response.
         .allowBlockingCallsInside("io.netty.handler.codec.compression.Zstd", "<clinit>")
+        // Scheduling and cancelling a timer (interval, timeout) takes the executor queue's lock for a few
+        // instructions; under contention that is a park, not I/O.
+        .allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue", "offer")
+        .allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue", "remove")
         // Reads /dev/urandom, which never blocks on Linux.
         .allowBlockingCallsInside("java.util.UUID", "randomUUID")
+        // Record instead of throwing: an error thrown from inside JDK lock internals can leave a scheduler
+        // broken and make unrelated later tests fail. NoBlockingCallsExtension fails the test instead.
         .blockingMethodCallback(method -> {
           VIOLATIONS.add(method.toString());
           new Throwable("blocking call " + method + " on " + Thread.currentThread().getName()).printStackTrace();
-          throw new reactor.blockhound.BlockingOperationError(method);
         })
         .install();
   }
