@@ -27,8 +27,9 @@ import tools.jackson.databind.JsonNode;
  */
 class TokenServiceCrashE2EIT {
 
-  static final int BEFORE_KILL = 30;
-  static final int WHILE_DOWN = 30;
+  static final int ACKNOWLEDGED_FIRST = 20;
+  static final int IN_FLIGHT_AT_KILL = 10;
+  static final int WHILE_DOWN = 20;
 
   static Platform platform;
 
@@ -53,21 +54,29 @@ class TokenServiceCrashE2EIT {
     try (WsClient client = WsClient.connect(platform.ws("?client_id=" + clientId))) {
       client.next("connection.established");
 
-      for (int i = 0; i < BEFORE_KILL; i++) {
-        ids.add(send(client, i));
-        if (i == BEFORE_KILL - 5) {
-          // The last few creates are in flight when the process dies.
-          platform.tokenService().kill();
-        }
+      // Creates that complete normally...
+      for (int i = 0; i < ACKNOWLEDGED_FIRST; i++) {
+        String id = send(client, i);
+        ids.add(id);
+        JsonNode reply = client.replyTo(id);
+        assertThat(reply.get("type").stringValue()).as(reply.toString()).isEqualTo("token.created");
+        outcomes.put(id, reply);
       }
+      // ...creates still in flight when the process dies...
+      int n = ACKNOWLEDGED_FIRST;
+      for (; n < ACKNOWLEDGED_FIRST + IN_FLIGHT_AT_KILL; n++) {
+        ids.add(send(client, n));
+      }
+      platform.tokenService().kill();
       assertThat(platform.tokenService().isAlive()).isFalse();
-      for (int i = BEFORE_KILL; i < BEFORE_KILL + WHILE_DOWN; i++) {
-        ids.add(send(client, i));
+      // ...and creates sent while it is down.
+      for (; n < ACKNOWLEDGED_FIRST + IN_FLIGHT_AT_KILL + WHILE_DOWN; n++) {
+        ids.add(send(client, n));
       }
       CompletableFuture<Void> restarted = CompletableFuture.runAsync(platform::startTokenService);
 
       // Every request gets exactly one answer: created, or an error saying it did not complete in time.
-      for (int n = 0; n < ids.size(); n++) {
+      for (int answered = ACKNOWLEDGED_FIRST; answered < ids.size(); answered++) {
         JsonNode reply = client.next(m -> m.has("correlation_id") && ids.contains(m.get("correlation_id").stringValue()));
         String id = reply.get("correlation_id").stringValue();
         assertThat(outcomes.put(id, reply)).as("one answer per request: " + id).isNull();
@@ -86,7 +95,7 @@ class TokenServiceCrashE2EIT {
         }
       });
       assertThat(failed).as("creates sent while token-service was down cannot have completed in time").isNotEmpty();
-      System.out.printf("crash test: %d creates, %d acknowledged at once, %d answered with an error%n",
+      System.out.printf("crash test: %d creates, %d acknowledged before the retry round, %d answered with an error%n",
           ids.size(), ids.size() - failed.size(), failed.size());
 
       // Re-sending a failed create with the same id completes it (or returns what already happened). The
@@ -105,14 +114,15 @@ class TokenServiceCrashE2EIT {
     }
 
     try (Connection db = platform.database(); Statement query = db.createStatement();
-        ResultSet rs = query.executeQuery(
-            "SELECT metadata->>'request', count(*) FROM tokens WHERE type = 'crash' GROUP BY 1")) {
-      Map<String, Integer> rows = new HashMap<>();
+        ResultSet rs = query.executeQuery("SELECT metadata->>'request', token_id::text FROM tokens WHERE type = 'crash'")) {
+      Map<String, List<String>> rows = new HashMap<>();
       while (rs.next()) {
-        rows.put(rs.getString(1), rs.getInt(2));
+        rows.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
       }
       assertThat(rows.keySet()).as("every request became a token").containsExactlyInAnyOrderElementsOf(ids);
-      assertThat(rows.values()).as("none twice").allMatch(count -> count == 1);
+      rows.forEach((request, tokens) ->
+          assertThat(tokens).as("exactly the acknowledged token, once: " + request)
+              .containsExactly(createdTokenIds.get(request)));
     }
   }
 
