@@ -7,6 +7,7 @@ import io.neurograph.contracts.kafka.EventMessage;
 import io.neurograph.contracts.kafka.Topics;
 import io.neurograph.contracts.messages.MessageRegistry;
 import io.neurograph.contracts.messages.ServerMessageType;
+import io.neurograph.gateway.kafka.AssignedConsumer;
 import io.neurograph.gateway.kafka.PartitionProbe;
 import io.neurograph.gateway.session.Outgoing;
 import io.neurograph.gateway.session.Session;
@@ -24,8 +25,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.listener.BatchMessageListener;
-import org.springframework.kafka.listener.ContainerProperties;
-import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -53,7 +52,7 @@ public class EventStream implements SmartLifecycle {
   private final AtomicLong eventsConsumed = new AtomicLong();
   private final AtomicLong framesDelivered = new AtomicLong();
   private volatile String currentCursor;
-  private volatile KafkaMessageListenerContainer<String, String> container;
+  private volatile AssignedConsumer consumer;
 
   /** Creates the stream; it starts with the application context. */
   public EventStream(ConsumerFactory<String, String> consumers, Topics topics, SessionRegistry registry) {
@@ -77,20 +76,15 @@ public class EventStream implements SmartLifecycle {
       assignment[i] = new TopicPartitionOffset(tp.topic(), tp.partition(), end);
     }
     currentCursor = new Cursor(positions).encode();
-    ContainerProperties containerProperties = new ContainerProperties(assignment);
-    containerProperties.setMessageListener((BatchMessageListener<String, String>) this::onBatch);
-    containerProperties.setClientId("gateway-events");
-    KafkaMessageListenerContainer<String, String> created = new KafkaMessageListenerContainer<>(consumers, containerProperties);
-    created.setBeanName("gateway-events");
-    created.start();
-    container = created;
+    consumer = AssignedConsumer.start(consumers, "gateway-events",
+        (BatchMessageListener<String, String>) this::onBatch, assignment);
     log.info("Fanning out events from {} partitions of {} and {}", partitions.size(), topics.tokenEvents(),
         topics.systemEvents());
   }
 
   @Override
   public void stop() {
-    KafkaMessageListenerContainer<String, String> running = container;
+    AssignedConsumer running = consumer;
     if (running != null) {
       running.stop();
     }
@@ -98,7 +92,7 @@ public class EventStream implements SmartLifecycle {
 
   @Override
   public boolean isRunning() {
-    KafkaMessageListenerContainer<String, String> running = container;
+    AssignedConsumer running = consumer;
     return running != null && running.isRunning();
   }
 

@@ -4,6 +4,7 @@ import io.neurograph.contracts.Json;
 import io.neurograph.contracts.kafka.ReplyMessage;
 import io.neurograph.contracts.kafka.Topics;
 import io.neurograph.gateway.config.GatewayProperties;
+import io.neurograph.gateway.kafka.AssignedConsumer;
 import io.neurograph.gateway.kafka.PartitionProbe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,8 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
-import org.springframework.kafka.listener.ContainerProperties;
-import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.stereotype.Component;
@@ -39,7 +38,7 @@ public class ReplyStream implements SmartLifecycle {
   private final PendingReplies pending;
   private final AtomicLong repliesReceived = new AtomicLong();
   private final AtomicLong repliesUnclaimed = new AtomicLong();
-  private volatile KafkaMessageListenerContainer<String, String> container;
+  private volatile AssignedConsumer consumer;
 
   /** Creates the stream; it starts with the application context. */
   public ReplyStream(ConsumerFactory<String, String> consumers, Topics topics, GatewayProperties properties,
@@ -61,14 +60,8 @@ public class ReplyStream implements SmartLifecycle {
     List<TopicPartition> partitions = probe.partitions(List.of(topics.gatewayReplies()));
     TopicPartition mine = new TopicPartition(topics.gatewayReplies(), partitionFor(instanceId, partitions.size()));
     long end = probe.endOffsets(List.of(mine)).getOrDefault(mine, 0L);
-    ContainerProperties containerProperties =
-        new ContainerProperties(new TopicPartitionOffset(mine.topic(), mine.partition(), end));
-    containerProperties.setMessageListener((MessageListener<String, String>) this::onReply);
-    containerProperties.setClientId("gateway-replies");
-    KafkaMessageListenerContainer<String, String> created = new KafkaMessageListenerContainer<>(consumers, containerProperties);
-    created.setBeanName("gateway-replies");
-    created.start();
-    container = created;
+    consumer = AssignedConsumer.start(consumers, "gateway-replies", (MessageListener<String, String>) this::onReply,
+        new TopicPartitionOffset(mine.topic(), mine.partition(), end));
     log.info("Instance {} receives replies on {}", instanceId, mine);
   }
 
@@ -89,7 +82,7 @@ public class ReplyStream implements SmartLifecycle {
 
   @Override
   public void stop() {
-    KafkaMessageListenerContainer<String, String> running = container;
+    AssignedConsumer running = consumer;
     if (running != null) {
       running.stop();
     }
@@ -97,7 +90,7 @@ public class ReplyStream implements SmartLifecycle {
 
   @Override
   public boolean isRunning() {
-    KafkaMessageListenerContainer<String, String> running = container;
+    AssignedConsumer running = consumer;
     return running != null && running.isRunning();
   }
 

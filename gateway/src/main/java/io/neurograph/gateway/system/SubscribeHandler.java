@@ -2,7 +2,6 @@ package io.neurograph.gateway.system;
 
 import io.neurograph.contracts.ErrorCode;
 import io.neurograph.contracts.codec.DecodedFrame;
-import io.neurograph.contracts.kafka.ClientTopics;
 import io.neurograph.contracts.messages.RequestType;
 import io.neurograph.contracts.system.Subscribe;
 import io.neurograph.contracts.system.Subscribed;
@@ -40,10 +39,8 @@ class SubscribeHandler implements RequestHandler {
   @Override
   public Mono<Void> handle(Session session, DecodedFrame.Accepted request) {
     Subscribe subscribe = request.value(SystemMessages.SUBSCRIBE);
-    Optional<String> topic = ClientTopics.canonical(subscribe.topic());
+    Optional<String> topic = KnownTopics.canonicalOrRefuse(session, request, subscribe.topic());
     if (topic.isEmpty()) {
-      Replies.error(session, request, ErrorCode.UNKNOWN_TOPIC,
-          "Unknown topic; use tokens, system or token:<token_id>");
       return Mono.empty();
     }
     String cursor = events.currentCursor();

@@ -1,8 +1,6 @@
 package io.neurograph.gateway.system;
 
-import io.neurograph.contracts.ErrorCode;
 import io.neurograph.contracts.codec.DecodedFrame;
-import io.neurograph.contracts.kafka.ClientTopics;
 import io.neurograph.contracts.messages.RequestType;
 import io.neurograph.contracts.system.SystemMessages;
 import io.neurograph.contracts.system.Unsubscribe;
@@ -37,10 +35,8 @@ class UnsubscribeHandler implements RequestHandler {
   @Override
   public Mono<Void> handle(Session session, DecodedFrame.Accepted request) {
     Unsubscribe unsubscribe = request.value(SystemMessages.UNSUBSCRIBE);
-    Optional<String> topic = ClientTopics.canonical(unsubscribe.topic());
+    Optional<String> topic = KnownTopics.canonicalOrRefuse(session, request, unsubscribe.topic());
     if (topic.isEmpty()) {
-      Replies.error(session, request, ErrorCode.UNKNOWN_TOPIC,
-          "Unknown topic; use tokens, system or token:<token_id>");
       return Mono.empty();
     }
     registry.unsubscribe(session, topic.get());
