@@ -115,6 +115,12 @@ class KafkaConfiguration {
       KafkaTemplate<String, byte[]> kafka, ReplyPublisher replies, CommandListenerProperties.Retry retry) {
     var deadLetters = new DeadLetterPublishingRecoverer(
         kafka, (record, failure) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
+    // Dead letters keep the origin (topic, partition, offset, group) and the failure message, but no Java
+    // class names or stack traces: those stay in this service's log.
+    deadLetters.excludeHeader(
+        DeadLetterPublishingRecoverer.HeaderNames.HeadersToAdd.EXCEPTION,
+        DeadLetterPublishingRecoverer.HeaderNames.HeadersToAdd.EX_CAUSE,
+        DeadLetterPublishingRecoverer.HeaderNames.HeadersToAdd.EX_STACKTRACE);
     var unexpected = new FixedBackOff(retry.initialInterval().toMillis(), retry.attempts() - 1L);
     var handler = new DefaultErrorHandler(new FailedCommandRecoverer(deadLetters, replies), unexpected);
     handler.addNotRetryableExceptions(PoisonRecordException.class);

@@ -28,6 +28,11 @@ class PoisonAndValidationTest extends SharedContextTest {
     ConsumerRecord<String, byte[]> dead = gateway.awaitDeadLetter(value -> Arrays.equals(value, poison));
     assertThat(dead.key()).isEqualTo(key);
     assertThat(dead.partition()).isEqualTo(partition);
+    assertThat(dead.headers().lastHeader("kafka_dlt-original-topic")).isNotNull();
+    for (var header : dead.headers()) {
+      assertThat(header.key()).as("no Java class names or stack traces on the wire")
+          .doesNotContain("fqcn", "stacktrace");
+    }
 
     assertThat(gateway.request(key, next).value().type()).isEqualTo("token.created");
   }
