@@ -21,7 +21,7 @@ public final class Replies {
    * (absent when the client sent none), {@code correlation_id} the request id either way.
    */
   public static void error(Session session, DecodedFrame.Accepted request, ErrorCode code, String message) {
-    session.send(Envelope.reply("error", ErrorPayload.of(code, message, clientId(request)), request.id()));
+    session.send(Envelope.reply("error", ErrorPayload.of(code, message, clientGivenId(request)), request.id()));
   }
 
   /** Sends an {@code error} reply to a frame that was not accepted. */
@@ -38,7 +38,7 @@ public final class Replies {
    * The request id to echo: a server-assigned id means the client sent none, so there is nothing to
    * correlate with.
    */
-  public static String clientId(DecodedFrame.Accepted request) {
+  public static String clientGivenId(DecodedFrame.Accepted request) {
     return request.clientAssignedId() ? request.id() : null;
   }
 }

@@ -75,7 +75,7 @@ public class RequestDispatcher {
       return Mono.empty();
     }
     DecodedFrame.Accepted request = (DecodedFrame.Accepted) frame;
-    String echoId = Replies.clientId(request);
+    String echoId = Replies.clientGivenId(request);
     if (!admitted(session, request.id(), echoId)) {
       return Mono.empty();
     }
