@@ -106,7 +106,7 @@ class AdminController {
           .body(new AdminError(ErrorCode.VALIDATION_FAILED, "Body must be a JSON object")));
     }
     if (Field.encodedSize(body) > MAX_OPERATOR_PAYLOAD_BYTES) {
-      return Mono.just(ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE)
+      return Mono.just(ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
           .body(new AdminError(ErrorCode.PAYLOAD_TOO_LARGE, "Body must be at most 64 KiB")));
     }
     EventMessage message = new EventMessage(UUID.randomUUID().toString(), type, EventMessage.CURRENT_VERSION,

@@ -16,15 +16,15 @@ public record Cursor(Map<String, Long> next) {
 
   private static final String VERSION = "1.";
 
-  /** Copies the positions. */
+  /** Copies the positions, in a fixed order so equal positions always encode alike. */
   public Cursor {
-    next = Map.copyOf(next);
+    next = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(next));
   }
 
   /** The opaque text form. */
   public String encode() {
     StringBuilder text = new StringBuilder();
-    new java.util.TreeMap<>(next).forEach((partition, offset) -> {
+    next.forEach((partition, offset) -> {
       if (text.length() > 0) {
         text.append(',');
       }

@@ -52,7 +52,7 @@ public class EventStream implements SmartLifecycle {
   private final AtomicLong eventsConsumed = new AtomicLong();
   private final AtomicLong framesDelivered = new AtomicLong();
   private volatile String currentCursor;
-  private volatile AssignedConsumer consumer;
+  private final AssignedConsumer consumer = new AssignedConsumer("gateway-events");
 
   /** Creates the stream; it starts with the application context. */
   public EventStream(ConsumerFactory<String, String> consumers, Topics topics, SessionRegistry registry) {
@@ -76,24 +76,19 @@ public class EventStream implements SmartLifecycle {
       assignment[i] = new TopicPartitionOffset(tp.topic(), tp.partition(), end);
     }
     currentCursor = new Cursor(positions).encode();
-    consumer = AssignedConsumer.start(consumers, "gateway-events",
-        (BatchMessageListener<String, String>) this::onBatch, assignment);
+    consumer.start(consumers, (BatchMessageListener<String, String>) this::onBatch, assignment);
     log.info("Fanning out events from {} partitions of {} and {}", partitions.size(), topics.tokenEvents(),
         topics.systemEvents());
   }
 
   @Override
   public void stop() {
-    AssignedConsumer running = consumer;
-    if (running != null) {
-      running.stop();
-    }
+    consumer.stop();
   }
 
   @Override
   public boolean isRunning() {
-    AssignedConsumer running = consumer;
-    return running != null && running.isRunning();
+    return consumer.isRunning();
   }
 
   /** The position just after the last event handed to subscribers. */

@@ -8,34 +8,40 @@ import org.springframework.kafka.support.TopicPartitionOffset;
 /**
  * A listener container on explicitly assigned partitions at exact offsets, with no consumer group: each
  * gateway instance reads for itself and never commits, so instances cannot steal each other's records.
+ * Created idle; the owner starts it once it knows the assignment.
  */
 public final class AssignedConsumer {
 
-  private final KafkaMessageListenerContainer<String, String> container;
+  private final String name;
+  private volatile KafkaMessageListenerContainer<String, String> container;
 
-  private AssignedConsumer(KafkaMessageListenerContainer<String, String> container) {
-    this.container = container;
+  /** An idle consumer; {@code name} becomes its client id. */
+  public AssignedConsumer(String name) {
+    this.name = name;
   }
 
   /** Starts consuming {@code assignment} with {@code listener} (a record or batch message listener). */
-  public static AssignedConsumer start(ConsumerFactory<String, String> consumers, String name, Object listener,
-      TopicPartitionOffset... assignment) {
+  public void start(ConsumerFactory<String, String> consumers, Object listener, TopicPartitionOffset... assignment) {
     ContainerProperties properties = new ContainerProperties(assignment);
     properties.setMessageListener(listener);
     properties.setClientId(name);
-    KafkaMessageListenerContainer<String, String> container = new KafkaMessageListenerContainer<>(consumers, properties);
-    container.setBeanName(name);
-    container.start();
-    return new AssignedConsumer(container);
+    KafkaMessageListenerContainer<String, String> created = new KafkaMessageListenerContainer<>(consumers, properties);
+    created.setBeanName(name);
+    created.start();
+    container = created;
   }
 
-  /** Stops consuming. */
+  /** Stops consuming; nothing happens when it never started. */
   public void stop() {
-    container.stop();
+    KafkaMessageListenerContainer<String, String> running = container;
+    if (running != null) {
+      running.stop();
+    }
   }
 
   /** Whether the consumer runs. */
   public boolean isRunning() {
-    return container.isRunning();
+    KafkaMessageListenerContainer<String, String> running = container;
+    return running != null && running.isRunning();
   }
 }

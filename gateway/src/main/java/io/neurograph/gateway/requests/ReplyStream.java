@@ -38,7 +38,7 @@ public class ReplyStream implements SmartLifecycle {
   private final PendingReplies pending;
   private final AtomicLong repliesReceived = new AtomicLong();
   private final AtomicLong repliesUnclaimed = new AtomicLong();
-  private volatile AssignedConsumer consumer;
+  private final AssignedConsumer consumer = new AssignedConsumer("gateway-replies");
 
   /** Creates the stream; it starts with the application context. */
   public ReplyStream(ConsumerFactory<String, String> consumers, Topics topics, GatewayProperties properties,
@@ -60,7 +60,7 @@ public class ReplyStream implements SmartLifecycle {
     List<TopicPartition> partitions = probe.partitions(List.of(topics.gatewayReplies()));
     TopicPartition mine = new TopicPartition(topics.gatewayReplies(), partitionFor(instanceId, partitions.size()));
     long end = probe.endOffsets(List.of(mine)).getOrDefault(mine, 0L);
-    consumer = AssignedConsumer.start(consumers, "gateway-replies", (MessageListener<String, String>) this::onReply,
+    consumer.start(consumers, (MessageListener<String, String>) this::onReply,
         new TopicPartitionOffset(mine.topic(), mine.partition(), end));
     log.info("Instance {} receives replies on {}", instanceId, mine);
   }
@@ -82,16 +82,12 @@ public class ReplyStream implements SmartLifecycle {
 
   @Override
   public void stop() {
-    AssignedConsumer running = consumer;
-    if (running != null) {
-      running.stop();
-    }
+    consumer.stop();
   }
 
   @Override
   public boolean isRunning() {
-    AssignedConsumer running = consumer;
-    return running != null && running.isRunning();
+    return consumer.isRunning();
   }
 
   /** Replies for this instance received since start. */

@@ -69,7 +69,7 @@ public final class KafkaTestSupport implements AutoCloseable {
   @Override
   public void close() {
     producer.close(Duration.ofSeconds(5));
-    consumers.forEach(c -> c.close(Duration.ofSeconds(5)));
+    consumers.forEach(KafkaConsumer::close);
   }
 
   /** Reads records until a condition is met. */
