@@ -30,6 +30,8 @@ public final class WsClient implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+  // Messages a predicate passed over; only the test's own thread touches them.
+  private final java.util.ArrayDeque<JsonNode> skipped = new java.util.ArrayDeque<>();
   private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
   private final AtomicInteger pings = new AtomicInteger();
   private final StringBuilder partial = new StringBuilder();
@@ -128,6 +130,9 @@ public final class WsClient implements AutoCloseable {
 
   /** The next message, failing the test if none arrives in time. */
   public JsonNode next() {
+    if (!skipped.isEmpty()) {
+      return skipped.removeFirst();
+    }
     try {
       JsonNode message = messages.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       if (message == null) {
@@ -140,15 +145,29 @@ public final class WsClient implements AutoCloseable {
     }
   }
 
-  /** The next message matching, dropping the others. */
+  /**
+   * The next message matching. The others are kept, in order, for later calls: a reply and an event
+   * travel different Kafka topics, so either may come first.
+   */
   public JsonNode next(Predicate<JsonNode> matching) {
+    for (var it = skipped.iterator(); it.hasNext(); ) {
+      JsonNode message = it.next();
+      if (matching.test(message)) {
+        it.remove();
+        return message;
+      }
+    }
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {
       try {
         JsonNode message = messages.poll(200, TimeUnit.MILLISECONDS);
-        if (message != null && matching.test(message)) {
+        if (message == null) {
+          continue;
+        }
+        if (matching.test(message)) {
           return message;
         }
+        skipped.addLast(message);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);
@@ -169,7 +188,8 @@ public final class WsClient implements AutoCloseable {
 
   /** Messages received and not yet taken. */
   public List<JsonNode> drain() {
-    List<JsonNode> all = new ArrayList<>();
+    List<JsonNode> all = new ArrayList<>(skipped);
+    skipped.clear();
     messages.drainTo(all);
     return all;
   }
