@@ -10,6 +10,8 @@ public final class ClientTopics {
 
   /** Every token event. */
   public static final String TOKENS = "tokens";
+  /** Every graph event. */
+  public static final String GRAPH = "graph";
   /** Operator messages. */
   public static final String SYSTEM = "system";
   /** Prefix of the per-token topic {@code token:<token_id>}. */
@@ -22,7 +24,7 @@ public final class ClientTopics {
    * such topic exists.
    */
   public static Optional<String> canonical(String topic) {
-    if (TOKENS.equals(topic) || SYSTEM.equals(topic)) {
+    if (TOKENS.equals(topic) || GRAPH.equals(topic) || SYSTEM.equals(topic)) {
       return Optional.of(topic);
     }
     if (topic.startsWith(TOKEN_PREFIX)) {
@@ -40,6 +42,11 @@ public final class ClientTopics {
   /** The client topics a token event (keyed by its token id) is delivered on. */
   public static List<String> forTokenEvent(String tokenId) {
     return List.of(TOKENS, ofToken(tokenId));
+  }
+
+  /** The client topics a graph event is delivered on: {@code graph} and the topics of both end tokens. */
+  public static List<String> forGraphEvent(String sourceId, String targetId) {
+    return List.of(GRAPH, ofToken(sourceId), ofToken(targetId));
   }
 
   private static boolean isUuid(String text) {

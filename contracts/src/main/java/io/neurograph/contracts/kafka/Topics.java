@@ -39,6 +39,19 @@ public record Topics(String prefix) {
     return prefix + ".tokens.events";
   }
 
+  /**
+   * Graph commands and queries, keyed by the token they start from ({@code source_id} or {@code token_id});
+   * {@code graph.disconnect} by its connection id, {@code graph.stats} by nothing.
+   */
+  public String graphCommands() {
+    return prefix + ".graph.commands";
+  }
+
+  /** Graph events, keyed by the edge's source token id. */
+  public String graphEvents() {
+    return prefix + ".graph.events";
+  }
+
   /** Replies to gateway instances, keyed by the instance id they go to. */
   public String gatewayReplies() {
     return prefix + ".gateway.replies";

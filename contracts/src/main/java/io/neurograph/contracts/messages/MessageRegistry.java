@@ -1,5 +1,6 @@
 package io.neurograph.contracts.messages;
 
+import io.neurograph.contracts.graph.GraphMessages;
 import io.neurograph.contracts.system.SystemMessages;
 import io.neurograph.contracts.tokens.TokenMessages;
 import java.util.Collection;
@@ -13,9 +14,9 @@ import java.util.stream.Stream;
 public final class MessageRegistry {
 
   private static final Map<String, RequestType<?>> REQUESTS =
-      index(Stream.of(SystemMessages.REQUESTS, TokenMessages.REQUESTS), RequestType::name);
+      index(Stream.of(SystemMessages.REQUESTS, TokenMessages.REQUESTS, GraphMessages.REQUESTS), RequestType::name);
   private static final Map<String, ServerMessageType<?>> SERVER =
-      index(Stream.of(SystemMessages.SERVER, TokenMessages.SERVER), ServerMessageType::name);
+      index(Stream.of(SystemMessages.SERVER, TokenMessages.SERVER, GraphMessages.SERVER), ServerMessageType::name);
 
   private MessageRegistry() {}
 

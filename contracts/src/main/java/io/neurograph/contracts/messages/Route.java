@@ -5,5 +5,7 @@ public enum Route {
   /** The gateway itself (ping, subscriptions, auth). */
   GATEWAY,
   /** token-service, through the token command topic. */
-  TOKENS
+  TOKENS,
+  /** graph-service, through the graph command topic. */
+  GRAPH
 }

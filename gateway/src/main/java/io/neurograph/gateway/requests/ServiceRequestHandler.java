@@ -19,6 +19,7 @@ import io.neurograph.gateway.session.Session;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -40,6 +41,8 @@ import tools.jackson.databind.node.ObjectNode;
 class ServiceRequestHandler implements RequestHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ServiceRequestHandler.class);
+
+  private static final List<String> KEY_FIELDS = List.of("token_id", "source_id", "connection_id");
 
   private final KafkaPublisher publisher;
   private final PendingReplies pending;
@@ -115,14 +118,23 @@ class ServiceRequestHandler implements RequestHandler {
   private String topicFor(RequestType<?> type) {
     return switch (type.route()) {
       case TOKENS -> topics.tokenCommands();
+      case GRAPH -> topics.graphCommands();
       case GATEWAY -> throw new IllegalArgumentException(type.name() + " is answered by the gateway");
     };
   }
 
-  /** Token requests are keyed by token id; requests about no single entity get no key. */
+  /**
+   * Keyed by the entity a request is about, so one entity's commands stay in order: the token id, the
+   * token a graph request starts from, or the edge; requests about no single entity get no key.
+   */
   private static String entityKey(ObjectNode payload) {
-    JsonNode id = payload.get("token_id");
-    return id == null ? null : id.stringValue();
+    for (String field : KEY_FIELDS) {
+      JsonNode id = payload.get(field);
+      if (id != null) {
+        return id.stringValue();
+      }
+    }
+    return null;
   }
 
   private static RecordHeaders headers(CommandMessage command) {
