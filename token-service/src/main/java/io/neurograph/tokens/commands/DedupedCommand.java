@@ -11,6 +11,7 @@ import io.neurograph.tokens.requests.Request;
 import io.neurograph.tokens.requests.RequestHandler;
 import io.neurograph.tokens.store.ProcessedCommands;
 import io.neurograph.tokens.store.StoredOutcome;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -19,8 +20,9 @@ import reactor.core.publisher.Mono;
 /**
  * Runs a {@link TokenCommand} exactly once per command id. In one transaction: claim the command id in
  * {@code processed_commands} (a repeat instead gets the stored reply), decide, write the events to the
- * outbox, store the reply. After the commit: invalidate the cache, wake the outbox relay. A failure
- * before the commit leaves no trace, so the record can simply be retried.
+ * outbox, store the reply. After the commit: invalidate the cache, then wait until the relay published
+ * the events, so the reply never overtakes its events. A failure before the commit leaves no trace, so
+ * the record can simply be retried.
  */
 final class DedupedCommand<P> implements RequestHandler<P> {
 
@@ -62,15 +64,16 @@ final class DedupedCommand<P> implements RequestHandler<P> {
     CommandMessage message = request.command();
     return command.decide(payload, request)
         .flatMap(outcome -> outbox.append(outcome.events(), message.requestId(), request.traceparent())
-            .then(processed.complete(
-                message.commandId(), outcome.reply().type(), Json.write(outcome.reply().payload())))
-            .thenReturn(new Result(outcome.reply(), outcome)));
+            .flatMap(rowIds -> processed.complete(
+                    message.commandId(), outcome.reply().type(), Json.write(outcome.reply().payload()))
+                .thenReturn(rowIds))
+            .map(rowIds -> new Result(outcome.reply(), outcome, rowIds)));
   }
 
   private Mono<Result> replay(CommandMessage message) {
     return processed.find(message.commandId())
         .switchIfEmpty(Mono.error(() -> new IllegalStateException("claimed command id vanished")))
-        .map(stored -> new Result(storedReply(stored, message), null));
+        .map(stored -> new Result(storedReply(stored, message), null, List.of()));
   }
 
   private static Reply storedReply(StoredOutcome stored, CommandMessage message) {
@@ -92,12 +95,15 @@ final class DedupedCommand<P> implements RequestHandler<P> {
     if (outcome == null || outcome.events().isEmpty()) {
       return Mono.just(result.reply());
     }
-    // Invalidate before waking the relay: a client that sees the event and reads again gets fresh data.
+    // Invalidate before the relay publishes: a client that sees the event and reads again gets fresh data.
     return cache.invalidate(outcome.touched())
-        .then(Mono.fromRunnable(outbox::committed))
+        .then(outbox.published(result.outboxRows()))
         .thenReturn(result.reply());
   }
 
-  /** The reply, plus the outcome when this delivery applied the command (null for a replay). */
-  private record Result(Reply reply, CommandOutcome fresh) {}
+  /**
+   * The reply, plus the outcome and its outbox rows when this delivery applied the command (null and
+   * empty for a replay).
+   */
+  private record Result(Reply reply, CommandOutcome fresh, List<Long> outboxRows) {}
 }

@@ -4,6 +4,7 @@ import io.neurograph.contracts.kafka.KafkaHeaderNames;
 import io.neurograph.contracts.tokens.TokenId;
 import io.neurograph.tokens.cache.TokenCache;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
@@ -51,6 +53,11 @@ class OutboxRelay implements SmartLifecycle {
   static final long ADVISORY_LOCK_KEY = 0x4E47544F4B4F5554L;
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+  private static final int LOCKED_ELSEWHERE = -1;
+  private static final int MAX_LOCK_RETRIES = 20;
+  private static final Duration LOCK_RETRY_DELAY = Duration.ofMillis(25);
+  // Identity marks "another instance holds the lock", as opposed to an empty outbox.
+  private static final List<OutboxRow> NOT_LOCKED = new ArrayList<>(0);
   private static final byte[] APPLICATION_JSON = "application/json".getBytes(StandardCharsets.UTF_8);
 
   private final DatabaseClient db;
@@ -60,6 +67,8 @@ class OutboxRelay implements SmartLifecycle {
   private final OutboxProperties properties;
   // Wake-ups are coalesced: a signal while a round runs is dropped or folded into one pending round.
   private final Sinks.Many<Long> wakeUps = Sinks.many().multicast().directBestEffort();
+  // Row ids of each batch this instance published, after its commit; reply waiters listen here.
+  private final Sinks.Many<List<Long>> publishedBatches = Sinks.many().multicast().directBestEffort();
   private final AtomicBoolean failing = new AtomicBoolean(false);
   private Disposable loop;
 
@@ -79,6 +88,49 @@ class OutboxRelay implements SmartLifecycle {
   /** Asks for a round now; never blocks (a lost signal is covered by the poll timer). */
   void wakeUp() {
     wakeUps.tryEmitNext(0L);
+  }
+
+  /**
+   * Completes when every given row was published (by this instance's relay or, seen in the table, by
+   * another's), or empty after {@link OutboxProperties#replyWait()}: the rows then stay for a later round.
+   */
+  Mono<Void> awaitPublished(List<Long> rowIds) {
+    if (rowIds.isEmpty()) {
+      return Mono.empty();
+    }
+    Set<Long> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    waiting.addAll(rowIds);
+    // Subscribed before the wake-up below, so this instance's round cannot publish unseen.
+    Mono<Void> publishedHere = publishedBatches.asFlux()
+        .filter(batch -> {
+          batch.forEach(waiting::remove);
+          return waiting.isEmpty();
+        })
+        .next()
+        .then();
+    Long[] ids = rowIds.toArray(Long[]::new);
+    // Another instance's relay may hold the lock and publish these rows: the table tells.
+    Mono<Void> goneFromTable = Mono.fromRunnable(this::wakeUp)
+        .thenMany(Flux.interval(properties.pollInterval(), properties.pollInterval()))
+        .concatMap(tick -> db.sql("SELECT count(*) AS left FROM outbox WHERE id = ANY(:ids)")
+            .bind("ids", ids)
+            .map(row -> row.get("left", Long.class))
+            .one())
+        .filter(left -> left == 0)
+        .next()
+        .then();
+    return Mono.firstWithSignal(publishedHere, goneFromTable)
+        .timeout(properties.replyWait(), Mono.defer(() -> {
+          // Policy: the reply goes out anyway; the events follow as soon as the relay gets through.
+          log.warn("Events of outbox rows {} not published within {}; replying before them", rowIds,
+              properties.replyWait());
+          return Mono.empty();
+        }))
+        // Policy: a failed table check must not fail a committed command; the timeout above bounds the wait.
+        .onErrorResume(e -> {
+          log.debug("Waiting for outbox rows {} failed", rowIds, e);
+          return Mono.empty();
+        });
   }
 
   @Override
@@ -113,10 +165,22 @@ class OutboxRelay implements SmartLifecycle {
     return Integer.MAX_VALUE - 200;
   }
 
-  /** Publishes batches until one comes back short. */
+  /**
+   * Publishes batches until one comes back short. While another instance holds the lock it tries again
+   * shortly, a bounded number of times, so rows committed here are not left for the poll timer.
+   */
   Mono<Void> drain() {
+    AtomicInteger lockRetries = new AtomicInteger();
     return publishBatch()
-        .expand(published -> published >= properties.batchSize() ? publishBatch() : Mono.empty())
+        .expand(published -> {
+          if (published >= properties.batchSize()) {
+            return publishBatch();
+          }
+          if (published == LOCKED_ELSEWHERE && lockRetries.incrementAndGet() <= MAX_LOCK_RETRIES) {
+            return Mono.delay(LOCK_RETRY_DELAY).then(publishBatch());
+          }
+          return Mono.empty();
+        })
         .then()
         .doOnSuccess(done -> {
           if (failing.compareAndSet(true, false)) {
@@ -135,16 +199,25 @@ class OutboxRelay implements SmartLifecycle {
         });
   }
 
-  /** One locked batch; emits the number of rows published. */
+  /** One locked batch; emits the number of rows published, or {@link #LOCKED_ELSEWHERE}. */
   private Mono<Integer> publishBatch() {
     Mono<List<OutboxRow>> batch = db.sql("SELECT pg_try_advisory_xact_lock(:key) AS locked")
         .bind("key", ADVISORY_LOCK_KEY)
         .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
         .one()
-        .flatMap(locked -> locked ? lockOldest() : Mono.just(List.<OutboxRow>of()))
+        .flatMap(locked -> locked ? lockOldest() : Mono.just(NOT_LOCKED))
         .flatMap(rows -> rows.isEmpty() ? Mono.just(rows) : send(rows).then(delete(rows)).thenReturn(rows));
     return transactions.transactional(batch)
-        .flatMap(rows -> rows.isEmpty() ? Mono.just(0) : cache.invalidate(subjects(rows)).thenReturn(rows.size()));
+        .flatMap(rows -> {
+          if (rows == NOT_LOCKED) {
+            return Mono.just(LOCKED_ELSEWHERE);
+          }
+          if (rows.isEmpty()) {
+            return Mono.just(0);
+          }
+          publishedBatches.tryEmitNext(rows.stream().map(OutboxRow::id).toList());
+          return cache.invalidate(subjects(rows)).thenReturn(rows.size());
+        });
   }
 
   private Mono<List<OutboxRow>> lockOldest() {

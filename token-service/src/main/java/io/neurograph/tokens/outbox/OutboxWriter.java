@@ -33,14 +33,20 @@ public class OutboxWriter {
     this.relay = relay;
   }
 
-  /** Appends the events of one command, in order. */
-  public Mono<Void> append(List<PendingEvent> events, String correlationId, String traceparent) {
-    return Flux.fromIterable(events).concatMap(event -> insert(event, correlationId, traceparent)).then();
+  /** Appends the events of one command, in order; emits the outbox row ids. */
+  public Mono<List<Long>> append(List<PendingEvent> events, String correlationId, String traceparent) {
+    return Flux.fromIterable(events).concatMap(event -> insert(event, correlationId, traceparent)).collectList();
   }
 
-  /** Tells the relay that a transaction with outbox rows committed, so it publishes them now. */
-  public void committed() {
-    relay.wakeUp();
+  /**
+   * After the transaction that wrote these rows committed: has the relay publish them now and completes
+   * once Kafka acknowledged them. A reply sent after this is never seen before its events are in the log,
+   * so a consumer of the events (graph-service's token projection) can catch up to anything a client was
+   * told about. Completes empty after {@code neurograph.tokens.outbox.reply-wait} in any case: the rows
+   * stay in the outbox and are published later, so a slow Kafka delays replies but never loses events.
+   */
+  public Mono<Void> published(List<Long> rowIds) {
+    return relay.awaitPublished(rowIds);
   }
 
   private Mono<Long> insert(PendingEvent event, String correlationId, String traceparent) {
@@ -49,7 +55,7 @@ public class OutboxWriter {
         eventId.toString(), event.type(), EventMessage.CURRENT_VERSION, event.occurredAt(), SOURCE,
         event.subject().toString(), correlationId, Json.tree(event.data()));
     var spec = db.sql("INSERT INTO outbox (event_id, topic, message_key, event_type, value, traceparent, occurred_at)"
-            + " VALUES (:eventId, :topic, :key, :type, :value, :traceparent, :occurredAt)")
+            + " VALUES (:eventId, :topic, :key, :type, :value, :traceparent, :occurredAt) RETURNING id")
         .bind("eventId", eventId)
         .bind("topic", topics.tokenEvents())
         .bind("key", event.subject().toString())
@@ -57,6 +63,6 @@ public class OutboxWriter {
         .bind("value", Json.write(message))
         .bind("occurredAt", OffsetDateTime.ofInstant(event.occurredAt(), ZoneOffset.UTC));
     spec = traceparent == null ? spec.bindNull("traceparent", String.class) : spec.bind("traceparent", traceparent);
-    return spec.fetch().rowsUpdated();
+    return spec.map(row -> row.get("id", Long.class)).one();
   }
 }

@@ -106,6 +106,18 @@ public final class GatewayDouble implements AutoCloseable {
     return await("reply to " + requestId, () -> take(replies, r -> r.value().requestId().equals(requestId)));
   }
 
+  /** Whether a reply to the request id arrives while polling for {@code window} (the reply is not taken). */
+  public boolean repliedWithin(String requestId, Duration window) {
+    long deadline = System.nanoTime() + window.toNanos();
+    while (System.nanoTime() < deadline) {
+      poll();
+      if (replies.stream().anyMatch(r -> r.value().requestId().equals(requestId))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Waits until {@code count} events about a token arrived; returns them in arrival order. */
   public List<Received<EventMessage>> awaitEvents(String tokenId, int count) {
     return await(count + " events of " + tokenId, () -> {

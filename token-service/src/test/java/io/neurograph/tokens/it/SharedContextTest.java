@@ -50,6 +50,7 @@ public abstract class SharedContextTest {
     registry.add("neurograph.tokens.concurrency", () -> 2);
     registry.add("neurograph.tokens.cache.key-prefix", () -> CACHE_PREFIX);
     registry.add("neurograph.tokens.outbox.poll-interval", () -> "200ms");
+    registry.add("neurograph.tokens.outbox.reply-wait", () -> "30s");
     registry.add("neurograph.tokens.dedupe-window", () -> "1m");
     registry.add("neurograph.tokens.dedupe-cleanup-interval", () -> "1s");
     registry.add("neurograph.tokens.retry.initial-interval", () -> "50ms");
