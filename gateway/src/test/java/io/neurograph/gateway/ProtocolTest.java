@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.neurograph.contracts.Json;
 import io.neurograph.contracts.kafka.CommandMessage;
+import io.neurograph.contracts.kafka.EventMessage;
 import io.neurograph.contracts.kafka.Topics;
 import io.neurograph.contracts.tokens.Token;
 import io.neurograph.contracts.tokens.TokenId;
@@ -253,6 +254,90 @@ class ProtocolTest {
 
       bystander.send("ping", "x", Map.of());
       assertThat(bystander.next().get("type").stringValue()).isEqualTo("pong");
+    }
+  }
+
+  @Test
+  void graphEventsFanOutToTheGraphTopicAndBothEndTokens() {
+    String source = UUID.randomUUID().toString();
+    String target = UUID.randomUUID().toString();
+    try (WsClient graph = connect(""); WsClient from = connect(""); WsClient to = connect("");
+        WsClient tokens = connect("")) {
+      graph.send("subscribe", "a", Map.of("topic", "graph"));
+      assertThat(graph.replyTo("a").get("type").stringValue()).isEqualTo("subscribed");
+      from.send("subscribe", "b", Map.of("topic", "token:" + source));
+      from.replyTo("b");
+      to.send("subscribe", "c", Map.of("topic", "token:" + target));
+      to.replyTo("c");
+      tokens.send("subscribe", "d", Map.of("topic", "tokens"));
+      tokens.replyTo("d");
+
+      String connectionId = UUID.randomUUID().toString();
+      JsonNode data = Json.tree(Map.of("connection_id", connectionId, "source_id", source, "target_id", target,
+          "type", "generic", "weight", 0.5));
+      kafka.publishTokenEvent(TOPICS.graphEvents(), "graph.connected", source, data);
+
+      JsonNode seenByGraph = graph.next("graph.connected");
+      assertThat(seenByGraph.get("topic").stringValue()).isEqualTo("graph");
+      assertThat(seenByGraph.get("cursor").stringValue()).startsWith("1.");
+      assertThat(seenByGraph.get("payload")).isEqualTo(data);
+      assertThat(from.next("graph.connected").get("topic").stringValue()).isEqualTo("token:" + source);
+      assertThat(to.next("graph.connected").get("topic").stringValue()).isEqualTo("token:" + target);
+
+      tokens.send("ping", "after", Map.of());
+      assertThat(tokens.next().get("type").stringValue()).as("graph events are not token events").isEqualTo("pong");
+    }
+  }
+
+  @Test
+  void anEventPublishedTwiceWithTheSameIdReachesSubscribersOnce() {
+    String tokenId = UUID.randomUUID().toString();
+    try (WsClient client = connect("")) {
+      client.send("subscribe", "a", Map.of("topic", "token:" + tokenId));
+      client.replyTo("a");
+
+      EventMessage first = kafka.publishTokenEvent(TOPICS.tokenEvents(), "token.created", tokenId,
+          Json.tree(Map.of("token_id", tokenId, "version", 1)));
+      // What a relay that crashed between sending and recording does: the same event again.
+      kafka.send(TOPICS.tokenEvents(), tokenId, Json.write(first));
+      kafka.publishTokenEvent(TOPICS.tokenEvents(), "token.updated", tokenId,
+          Json.tree(Map.of("token_id", tokenId, "version", 2)));
+
+      assertThat(client.next().get("type").stringValue()).isEqualTo("token.created");
+      assertThat(client.next().get("type").stringValue()).as("the repeat is dropped").isEqualTo("token.updated");
+    }
+  }
+
+  @Test
+  void graphRequestsGoToTheGraphCommandTopicKeyedByTheTokenTheyStartFrom() {
+    KafkaTestSupport.Reader commands = kafka.reader(TOPICS.graphCommands());
+    String source = UUID.randomUUID().toString();
+    String connection = UUID.randomUUID().toString();
+    try (WsClient client = connect("?client_id=grapher")) {
+      client.send("graph.connect", "bad-1", Map.of("source_id", source, "target_id", "nope", "weight", 1.5));
+      JsonNode invalid = client.next();
+      assertError(invalid, "VALIDATION_FAILED", "bad-1");
+      assertThat(invalid.get("payload").get("details")).hasSize(2);
+      client.send("graph.connect", "bad-2", Map.of("target_id", source));
+      assertError(client.next(), "VALIDATION_FAILED", "bad-2");
+      client.send("graph.neighbors", "bad-3", Map.of("token_id", source, "direction", "sideways"));
+      assertError(client.next(), "VALIDATION_FAILED", "bad-3");
+      client.send("graph.path", "bad-4", Map.of("source_id", source, "target_id", source, "max_depth", 11));
+      assertError(client.next(), "VALIDATION_FAILED", "bad-4");
+      client.send("graph.disconnect", "bad-5", Map.of("connection_id", 12));
+      assertError(client.next(), "VALIDATION_FAILED", "bad-5");
+
+      client.send("graph.connect", "g-1", Map.of("source_id", source, "target_id", UUID.randomUUID().toString()));
+      ConsumerRecord<String, String> connect = commands.nextFrom("grapher");
+      assertThat(connect.key()).isEqualTo(source);
+      CommandMessage command = Json.read(connect.value(), CommandMessage.class);
+      assertThat(command.type()).isEqualTo("graph.connect");
+      assertThat(command.requestId()).as("the first graph command is the first valid one").isEqualTo("g-1");
+      assertThat(command.payload().get("type").stringValue()).as("defaults filled").isEqualTo("generic");
+      client.send("graph.disconnect", "g-2", Map.of("connection_id", connection));
+      assertThat(commands.nextFrom("grapher").key()).isEqualTo(connection);
+      client.send("graph.stats", "g-3", Map.of());
+      assertThat(commands.nextFrom("grapher").key()).isNull();
     }
   }
 

@@ -70,7 +70,8 @@ class AdminController {
   @GetMapping("/ws/stats")
   StatsView stats() {
     return new StatsView(instanceId, ManagementFactory.getRuntimeMXBean().getUptime(), registry.stats(),
-        pending.size(), publisher.queued(), events.eventsConsumed(), events.framesDelivered(),
+        pending.size(), publisher.queued(), events.eventsConsumed(), events.duplicatesDropped(),
+        events.framesDelivered(),
         replies.repliesReceived(), replies.repliesUnclaimed());
   }
 
@@ -95,7 +96,7 @@ class AdminController {
     Optional<String> canonical = ClientTopics.canonical(topic);
     if (canonical.isEmpty()) {
       return Mono.just(ResponseEntity.status(HttpStatus.NOT_FOUND)
-          .body(new AdminError(ErrorCode.UNKNOWN_TOPIC, "Unknown topic; use tokens, system or token:<token_id>")));
+          .body(new AdminError(ErrorCode.UNKNOWN_TOPIC, "Unknown topic; use tokens, graph, system or token:<token_id>")));
     }
     return publish("system.message", canonical.get(), body);
   }
@@ -138,6 +139,7 @@ class AdminController {
       int pendingRequests,
       int publishQueue,
       long eventsConsumed,
+      long eventDuplicatesDropped,
       long framesDelivered,
       long repliesReceived,
       long repliesUnclaimed) {}

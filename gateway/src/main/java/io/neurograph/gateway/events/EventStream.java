@@ -14,6 +14,7 @@ import io.neurograph.gateway.session.Session;
 import io.neurograph.gateway.session.SessionRegistry;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,7 @@ import org.springframework.kafka.listener.BatchMessageListener;
 import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Reads every event source once for this whole instance (never once per client) and fans each event out
@@ -40,7 +42,10 @@ public class EventStream implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(EventStream.class);
   private static final String TOKEN_EVENTS = "t";
+  private static final String GRAPH_EVENTS = "g";
   private static final String SYSTEM_EVENTS = "s";
+  /** How many recent event ids are remembered to drop republished duplicates (a few MB). */
+  static final int RECENT_EVENT_IDS = 32_768;
 
   private final ConsumerFactory<String, String> consumers;
   private final Topics topics;
@@ -49,6 +54,15 @@ public class EventStream implements SmartLifecycle {
   private final Map<TopicPartition, String> aliases = new HashMap<>();
   // Only the consumer thread writes positions; other threads read the published cursor text.
   private final Map<String, Long> positions = new HashMap<>();
+  // A relay that crashed after publishing but before recording it publishes the same event again (same
+  // event_id, later offset); clients should see it once. Consumer thread only; the oldest id is dropped.
+  private final Map<String, Boolean> recentEventIds = new LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > RECENT_EVENT_IDS;
+    }
+  };
+  private final AtomicLong duplicatesDropped = new AtomicLong();
   private final AtomicLong eventsConsumed = new AtomicLong();
   private final AtomicLong framesDelivered = new AtomicLong();
   private volatile String currentCursor;
@@ -64,12 +78,15 @@ public class EventStream implements SmartLifecycle {
   @Override
   public void start() {
     PartitionProbe probe = new PartitionProbe(consumers, startupTimeout);
-    List<TopicPartition> partitions = probe.partitions(List.of(topics.tokenEvents(), topics.systemEvents()));
+    Map<String, String> topicAliases = Map.of(
+        topics.tokenEvents(), TOKEN_EVENTS, topics.graphEvents(), GRAPH_EVENTS, topics.systemEvents(), SYSTEM_EVENTS);
+    List<TopicPartition> partitions =
+        probe.partitions(List.of(topics.tokenEvents(), topics.graphEvents(), topics.systemEvents()));
     Map<TopicPartition, Long> ends = probe.endOffsets(partitions);
     TopicPartitionOffset[] assignment = new TopicPartitionOffset[partitions.size()];
     for (int i = 0; i < partitions.size(); i++) {
       TopicPartition tp = partitions.get(i);
-      String alias = (tp.topic().equals(topics.tokenEvents()) ? TOKEN_EVENTS : SYSTEM_EVENTS) + tp.partition();
+      String alias = topicAliases.get(tp.topic()) + tp.partition();
       aliases.put(tp, alias);
       long end = ends.getOrDefault(tp, 0L);
       positions.put(alias, end);
@@ -77,8 +94,8 @@ public class EventStream implements SmartLifecycle {
     }
     currentCursor = new Cursor(positions).encode();
     consumer.start(consumers, (BatchMessageListener<String, String>) this::onBatch, assignment);
-    log.info("Fanning out events from {} partitions of {} and {}", partitions.size(), topics.tokenEvents(),
-        topics.systemEvents());
+    log.info("Fanning out events from {} partitions of {}, {} and {}", partitions.size(), topics.tokenEvents(),
+        topics.graphEvents(), topics.systemEvents());
   }
 
   @Override
@@ -101,6 +118,11 @@ public class EventStream implements SmartLifecycle {
     return eventsConsumed.get();
   }
 
+  /** Republished events (an event id seen before) not delivered again since start. */
+  public long duplicatesDropped() {
+    return duplicatesDropped.get();
+  }
+
   /** Frames queued to clients by fan-out since start. */
   public long framesDelivered() {
     return framesDelivered.get();
@@ -118,8 +140,16 @@ public class EventStream implements SmartLifecycle {
         log.warn("Skipping unreadable event at {}-{}@{}", record.topic(), record.partition(), record.offset());
         continue;
       }
+      if (event.eventId() != null && recentEventIds.put(event.eventId(), Boolean.TRUE) != null) {
+        duplicatesDropped.incrementAndGet();
+        log.debug("Dropping republished event {} at {}-{}@{}", event.eventId(), record.topic(), record.partition(),
+            record.offset());
+        continue;
+      }
       if (alias.startsWith(TOKEN_EVENTS)) {
-        deliverTokenEvent(event);
+        deliverServiceEvent(event, tokenEventTopics(event));
+      } else if (alias.startsWith(GRAPH_EVENTS)) {
+        deliverServiceEvent(event, graphEventTopics(event));
       } else {
         deliverOperatorMessage(event);
       }
@@ -127,16 +157,32 @@ public class EventStream implements SmartLifecycle {
     currentCursor = new Cursor(positions).encode();
   }
 
-  private void deliverTokenEvent(EventMessage event) {
+  /** A token event goes to {@code tokens} and the token's own topic. */
+  private static List<String> tokenEventTopics(EventMessage event) {
+    return event.subject() == null ? List.of() : ClientTopics.forTokenEvent(event.subject());
+  }
+
+  /** A graph event goes to {@code graph} and the topics of both end tokens, named in its data. */
+  private static List<String> graphEventTopics(EventMessage event) {
+    JsonNode data = event.data();
+    JsonNode source = data == null ? null : data.get("source_id");
+    JsonNode target = data == null ? null : data.get("target_id");
+    if (source == null || target == null || !source.isString() || !target.isString()) {
+      return List.of();
+    }
+    return ClientTopics.forGraphEvent(source.stringValue(), target.stringValue());
+  }
+
+  private void deliverServiceEvent(EventMessage event, List<String> clientTopics) {
     boolean deliverable = MessageRegistry.server(event.type())
         .map(type -> type.kinds().contains(ServerMessageType.Kind.EVENT))
         .orElse(false);
-    if (!deliverable || event.subject() == null) {
-      log.warn("Skipping event of unknown type {} ({})", event.type(), event.eventId());
+    if (!deliverable || clientTopics.isEmpty()) {
+      log.warn("Skipping event of unknown type or shape {} ({})", event.type(), event.eventId());
       return;
     }
     String cursor = null;
-    for (String topic : ClientTopics.forTokenEvent(event.subject())) {
+    for (String topic : clientTopics) {
       Set<Session> subscribers = registry.subscribers(topic);
       if (subscribers.isEmpty()) {
         continue;

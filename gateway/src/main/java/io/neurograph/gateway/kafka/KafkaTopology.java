@@ -27,6 +27,8 @@ class KafkaTopology {
     return new KafkaAdmin.NewTopics(
         topic(topics.tokenCommands(), properties.partitions(), properties),
         topic(topics.tokenEvents(), properties.partitions(), properties),
+        topic(topics.graphCommands(), properties.partitions(), properties),
+        topic(topics.graphEvents(), properties.partitions(), properties),
         topic(topics.gatewayReplies(), properties.partitions(), properties),
         // Operator messages are rare and must keep one global order: one partition.
         topic(topics.systemEvents(), 1, properties));
