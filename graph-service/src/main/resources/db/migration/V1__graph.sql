@@ -40,8 +40,11 @@ CREATE TABLE edges (
     CHECK (source_id <> target_id),
     UNIQUE (source_id, target_id, type)
 );
--- Outgoing edges come from the unique index (source_id first); incoming ones need their own.
+-- Path search walks edges by source (the unique index) and by target (this one).
 CREATE INDEX edges_target_idx ON edges (target_id, source_id);
+-- graph.neighbors pages a token's edges in (created_at, connection_id) order without sorting them all.
+CREATE INDEX edges_source_created_idx ON edges (source_id, created_at, connection_id);
+CREATE INDEX edges_target_created_idx ON edges (target_id, created_at, connection_id);
 
 -- One row per applied command id (the idempotency key): a repeat gets the stored reply back.
 CREATE TABLE processed_commands (
@@ -53,12 +56,14 @@ CREATE TABLE processed_commands (
 );
 CREATE INDEX processed_commands_processed_at_idx ON processed_commands (processed_at);
 
--- Events written in the same transaction as the change; the relay publishes them in id order.
+-- Events written in the same transaction as the change; the relay publishes them in id order. The record
+-- key (message_key) is the edge's source token id, the CloudEvents subject the connection id.
 CREATE TABLE outbox (
     id          bigserial PRIMARY KEY,
     event_id    uuid        NOT NULL UNIQUE,
     topic       text        NOT NULL,
     message_key text        NOT NULL,
+    subject     text        NOT NULL,
     event_type  text        NOT NULL,
     value       text        NOT NULL,
     traceparent text        NULL,

@@ -1,0 +1,162 @@
+package io.neurograph.graph.cache;
+
+import io.neurograph.contracts.Json;
+import io.neurograph.contracts.graph.GraphDegreeResult;
+import io.neurograph.contracts.graph.GraphNeighbors;
+import io.neurograph.contracts.graph.GraphNeighborsResult;
+import io.neurograph.contracts.graph.GraphStatsResult;
+import io.neurograph.contracts.tokens.TokenId;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Read-through Redis cache of graph reads ({@code graph.neighbors}, {@code graph.degree} per token,
+ * {@code graph.stats} for the whole graph; {@code graph.path} is not cached). PostgreSQL stays the only
+ * copy: every Redis failure or timeout falls back to the loader, and a change increments generation
+ * counters instead of deleting entries, so a slow reader can never put stale data back (see
+ * {@link CacheKeys}, which also documents the key layout and expiry).
+ */
+@Component
+public class GraphCache {
+
+  private static final Logger log = LoggerFactory.getLogger(GraphCache.class);
+
+  private final ReactiveStringRedisTemplate redis;
+  private final CacheProperties properties;
+  private final CacheKeys keys;
+  private final Duration generationTtl;
+  private final RedisFailureLog failures = new RedisFailureLog();
+
+  GraphCache(ReactiveStringRedisTemplate redis, CacheProperties properties) {
+    this.redis = redis;
+    this.properties = properties;
+    this.keys = new CacheKeys(properties.keyPrefix());
+    this.generationTtl = CacheKeys.generationTtl(properties.ttl());
+  }
+
+  /** A {@code graph.neighbors} result, cached under the token's generation. */
+  public Mono<GraphNeighborsResult> neighbors(GraphNeighbors query, Mono<GraphNeighborsResult> loader) {
+    return readThrough(keys.tokenGeneration(query.tokenId()),
+        gen -> keys.neighbors(query.tokenId(), gen, query.direction(), query.type(), query.limit()),
+        GraphNeighborsResult.class, loader);
+  }
+
+  /** A {@code graph.degree} result, cached under the token's generation. */
+  public Mono<GraphDegreeResult> degree(TokenId id, Mono<GraphDegreeResult> loader) {
+    return readThrough(keys.tokenGeneration(id), gen -> keys.degree(id, gen), GraphDegreeResult.class, loader);
+  }
+
+  /** The {@code graph.stats} result, cached under the graph generation. */
+  public Mono<GraphStatsResult> stats(Mono<GraphStatsResult> loader) {
+    return readThrough(keys.graphGeneration(), keys::stats, GraphStatsResult.class, loader);
+  }
+
+  /**
+   * Makes every cached read about these tokens, and the graph numbers, unreachable: increments their
+   * generations and the graph generation. Never fails.
+   */
+  public Mono<Void> invalidate(Collection<TokenId> ids) {
+    if (!properties.enabled()) {
+      return Mono.empty();
+    }
+    return Flux.fromIterable(ids)
+        .map(keys::tokenGeneration)
+        .concatWithValues(keys.graphGeneration())
+        .concatMap(this::bump)
+        .then()
+        .doOnSuccess(done -> failures.succeeded())
+        // Policy: the change is committed and its reply must go out, so a Redis failure here is logged,
+        // not thrown. Entries that escaped invalidation expire within the TTL, and the outbox relay
+        // invalidates again after publishing the change's events.
+        .onErrorResume(e -> {
+          failures.failed("invalidation", e);
+          return Mono.empty();
+        });
+  }
+
+  private Mono<Boolean> bump(String generationKey) {
+    return redis.opsForValue().increment(generationKey)
+        .then(redis.expire(generationKey, generationTtl))
+        .timeout(properties.timeout());
+  }
+
+  private <T> Mono<T> readThrough(String generationKey, LongFunction<String> entryKey, Class<T> type, Mono<T> loader) {
+    if (!properties.enabled()) {
+      return loader;
+    }
+    return currentGeneration(generationKey)
+        .flatMap(generation -> generation < 0 ? loader : lookup(entryKey.apply(generation), type, loader));
+  }
+
+  /** The generation to read and file under, or -1 when Redis cannot be used right now. */
+  private Mono<Long> currentGeneration(String generationKey) {
+    // GETEX refreshes the generation's TTL on every read, so it outlives every entry filed under it.
+    return redis.opsForValue().getAndExpire(generationKey, generationTtl)
+        .map(CacheKeys::generation)
+        .defaultIfEmpty(0L)
+        .timeout(properties.timeout())
+        .doOnNext(generation -> failures.succeeded())
+        // Policy: Redis is a cache, never a dependency. Unreachable or slow: read PostgreSQL, uncached.
+        .onErrorResume(e -> {
+          failures.failed("generation read", e);
+          return Mono.just(-1L);
+        });
+  }
+
+  private <T> Mono<T> lookup(String key, Class<T> type, Mono<T> loader) {
+    Mono<Lookup<T>> cached = redis.opsForValue().get(key)
+        .timeout(properties.timeout())
+        .map(json -> decode(key, json, type))
+        .defaultIfEmpty(Lookup.miss())
+        // Policy: as above, a failed read is answered from PostgreSQL and not written back.
+        .onErrorResume(e -> {
+          failures.failed("read", e);
+          return Mono.just(Lookup.unavailable());
+        });
+    return cached.flatMap(found -> {
+      if (found.value() != null) {
+        return Mono.just(found.value());
+      }
+      return found.bypass() ? loader : loader.flatMap(value -> store(key, value).thenReturn(value));
+    });
+  }
+
+  private Mono<Void> store(String key, Object value) {
+    return redis.opsForValue().set(key, Json.write(value), properties.ttl())
+        .timeout(properties.timeout())
+        .then()
+        // Policy: failing to cache costs the next reader a database query, nothing more.
+        .onErrorResume(e -> {
+          failures.failed("write", e);
+          return Mono.empty();
+        });
+  }
+
+  private static <T> Lookup<T> decode(String key, String json, Class<T> type) {
+    try {
+      return new Lookup<>(Json.read(json, type), false);
+    } catch (RuntimeException e) {
+      // An unreadable entry (e.g. written by an incompatible version) is a miss; the reader overwrites it.
+      log.warn("Ignoring unreadable cache entry {}: {}", key, e.getMessage());
+      return Lookup.miss();
+    }
+  }
+
+  /** Outcome of one cache read: a value, a miss (load and fill), or bypass (load, do not fill). */
+  private record Lookup<T>(T value, boolean bypass) {
+    static <T> Lookup<T> miss() {
+      return new Lookup<>(null, false);
+    }
+
+    static <T> Lookup<T> unavailable() {
+      return new Lookup<>(null, true);
+    }
+  }
+}

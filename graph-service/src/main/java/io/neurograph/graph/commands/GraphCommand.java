@@ -1,0 +1,36 @@
+package io.neurograph.graph.commands;
+
+import io.neurograph.contracts.messages.RequestType;
+import io.neurograph.contracts.tokens.TokenId;
+import io.neurograph.graph.requests.Request;
+import java.util.Set;
+import reactor.core.publisher.Mono;
+
+/**
+ * The decision of one state-changing request type, run inside the command's transaction after its id
+ * was claimed. {@link DedupedCommand} adds the dedupe record, the outbox write, the after-commit work and
+ * the wait for the token projection.
+ */
+interface GraphCommand<P> {
+
+  /** The request type decided. */
+  RequestType<P> type();
+
+  /**
+   * Applies the change (or refuses it) within the current transaction.
+   *
+   * @param projectionCaughtUp whether the token projection has applied every token event published before
+   *     this attempt began; until it has, a token the projection does not know is no proof of absence, and
+   *     the decision may ask to wait instead ({@link CommandOutcome#awaitProjection()})
+   */
+  Mono<CommandOutcome> decide(P payload, Request request, boolean projectionCaughtUp);
+
+  /**
+   * Tokens whose acknowledged events the projection must have applied before this command is decided at
+   * all (none by default). A connect names its two tokens: it must see a deletion the client was already
+   * told about, not only a creation.
+   */
+  default Set<TokenId> catchUpFirst(P payload) {
+    return Set.of();
+  }
+}

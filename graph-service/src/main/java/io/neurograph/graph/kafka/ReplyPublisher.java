@@ -1,0 +1,63 @@
+package io.neurograph.graph.kafka;
+
+import io.neurograph.contracts.Json;
+import io.neurograph.contracts.kafka.CommandMessage;
+import io.neurograph.contracts.kafka.KafkaHeaderNames;
+import io.neurograph.contracts.kafka.ReplyMessage;
+import io.neurograph.contracts.kafka.Topics;
+import io.neurograph.graph.requests.Reply;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.springframework.kafka.KafkaException;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/** Sends replies to the gateway instance that asked (record key = its {@code reply_to}) and waits for the ack. */
+final class ReplyPublisher {
+
+  private final KafkaTemplate<String, byte[]> kafka;
+  private final Topics topics;
+  private final Duration timeout;
+
+  ReplyPublisher(KafkaTemplate<String, byte[]> kafka, Topics topics, Duration timeout) {
+    this.kafka = kafka;
+    this.topics = topics;
+    this.timeout = timeout;
+  }
+
+  /** Sends and blocks until Kafka acknowledged the reply; throws when it did not within the timeout. */
+  void send(CommandMessage command, Reply reply, String traceparent) {
+    try {
+      kafka.send(record(topics.gatewayReplies(), command, reply, traceparent))
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted while sending a reply", e);
+    } catch (ExecutionException e) {
+      throw new KafkaException("reply not acknowledged", e.getCause());
+    } catch (TimeoutException e) {
+      throw new KafkaException("reply not acknowledged within " + timeout, e);
+    }
+  }
+
+  static ProducerRecord<String, byte[]> record(String topic, CommandMessage command, Reply reply, String traceparent) {
+    ReplyMessage value = new ReplyMessage(
+        command.replyKey(), command.requestId(), command.commandId(), reply.type(), reply.payload());
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(KafkaHeaderNames.MESSAGE_TYPE, utf8(reply.type()));
+    headers.add(KafkaHeaderNames.REQUEST_ID, utf8(command.requestId()));
+    headers.add(KafkaHeaderNames.CONTENT_TYPE, utf8("application/json"));
+    if (traceparent != null) {
+      headers.add(KafkaHeaderNames.TRACEPARENT, utf8(traceparent));
+    }
+    return new ProducerRecord<>(topic, null, command.replyTo(), Json.writeBytes(value), headers);
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,251 @@
+package io.neurograph.graph.outbox;
+
+import io.neurograph.contracts.Json;
+import io.neurograph.contracts.kafka.KafkaHeaderNames;
+import io.neurograph.contracts.tokens.TokenId;
+import io.neurograph.graph.cache.GraphCache;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Publishes outbox rows to the graph event topic, at least once and in id order, then deletes them.
+ *
+ * <p>One relay publishes at a time across all instances: each batch runs in a transaction that first
+ * takes the transaction-scoped advisory lock {@link #ADVISORY_LOCK_KEY} (non-blocking; an instance that
+ * does not get it skips the round), then selects the oldest rows {@code FOR UPDATE}, sends them in id
+ * order, waits for every acknowledgement and deletes them before committing. A failure rolls the batch
+ * back; it is published again later with the same event ids (consumers drop duplicates by
+ * {@code event_id}). The events of one edge keep their order: a change of an edge can only see the edge
+ * once the change before it committed, so its outbox row gets a larger id.
+ *
+ * <p>The relay loop is a Reactor pipeline owned by this {@link SmartLifecycle}: started with the context,
+ * disposed on shutdown, after the listeners stopped (lower phase). Rounds never overlap within an
+ * instance. It is woken by {@link #wakeUp()} after each commit with events and by a timer every
+ * {@code neurograph.graph.outbox.poll-interval} (rows left by a crash or a failed round). After a batch,
+ * the cached reads of both end tokens of every published edge are invalidated again, covering a crash
+ * between a commit and its own invalidation.
+ */
+@Component
+class OutboxRelay implements SmartLifecycle {
+
+  /** Key of the PostgreSQL advisory lock that makes one relay publish at a time ("NGGRAOUT"). */
+  static final long ADVISORY_LOCK_KEY = 0x4E474752414F5554L;
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+  private static final byte[] APPLICATION_JSON = "application/json".getBytes(StandardCharsets.UTF_8);
+
+  private final DatabaseClient db;
+  private final TransactionalOperator transactions;
+  private final KafkaTemplate<String, byte[]> kafka;
+  private final GraphCache cache;
+  private final OutboxProperties properties;
+  // Wake-ups are coalesced: a signal while a round runs is dropped or folded into one pending round.
+  private final Sinks.Many<Long> wakeUps = Sinks.many().multicast().directBestEffort();
+  private final AtomicBoolean failing = new AtomicBoolean(false);
+  private Disposable loop;
+
+  OutboxRelay(
+      DatabaseClient db,
+      TransactionalOperator transactions,
+      KafkaTemplate<String, byte[]> kafka,
+      GraphCache cache,
+      OutboxProperties properties) {
+    this.db = db;
+    this.transactions = transactions;
+    this.kafka = kafka;
+    this.cache = cache;
+    this.properties = properties;
+  }
+
+  /** Asks for a round now; never blocks (a lost signal is covered by the poll timer). */
+  void wakeUp() {
+    wakeUps.tryEmitNext(0L);
+  }
+
+  @Override
+  public synchronized void start() {
+    if (loop != null) {
+      return;
+    }
+    loop = Flux.merge(wakeUps.asFlux(), Flux.interval(properties.pollInterval()))
+        .onBackpressureLatest()
+        .concatMap(tick -> drain(), 1)
+        .subscribe();
+    log.info("Outbox relay started (poll every {}, batch {})", properties.pollInterval(), properties.batchSize());
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (loop != null) {
+      loop.dispose();
+      loop = null;
+      log.info("Outbox relay stopped; unpublished rows stay in the outbox for the next start");
+    }
+  }
+
+  @Override
+  public synchronized boolean isRunning() {
+    return loop != null;
+  }
+
+  @Override
+  public int getPhase() {
+    // Below the Kafka listener containers' phase: started before them, stopped after them.
+    return Integer.MAX_VALUE - 200;
+  }
+
+  /** Publishes batches until one comes back short. */
+  Mono<Void> drain() {
+    return publishBatch()
+        .expand(published -> published >= properties.batchSize() ? publishBatch() : Mono.empty())
+        .then()
+        .doOnSuccess(done -> {
+          if (failing.compareAndSet(true, false)) {
+            log.info("Outbox relay publishes again");
+          }
+        })
+        // Policy: a failed round leaves its rows in the outbox (rolled back) and the next round, at the
+        // latest one poll interval later, retries them; the loop itself must survive Kafka or DB outages.
+        .onErrorResume(e -> {
+          if (failing.compareAndSet(false, true)) {
+            log.warn("Outbox relay round failed, retrying every {}: {}", properties.pollInterval(), e.toString());
+          } else {
+            log.debug("Outbox relay round failed again", e);
+          }
+          return Mono.empty();
+        });
+  }
+
+  /** One locked batch; emits the number of rows published. */
+  private Mono<Integer> publishBatch() {
+    Mono<List<OutboxRow>> batch = db.sql("SELECT pg_try_advisory_xact_lock(:key) AS locked")
+        .bind("key", ADVISORY_LOCK_KEY)
+        .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
+        .one()
+        .flatMap(locked -> locked ? lockOldest() : Mono.just(List.<OutboxRow>of()))
+        .flatMap(rows -> rows.isEmpty() ? Mono.just(rows) : send(rows).then(delete(rows)).thenReturn(rows));
+    return transactions.transactional(batch)
+        .flatMap(rows -> rows.isEmpty() ? Mono.just(0) : cache.invalidate(endTokens(rows)).thenReturn(rows.size()));
+  }
+
+  private Mono<List<OutboxRow>> lockOldest() {
+    return db.sql("SELECT id, event_id, topic, message_key, subject, event_type, value, traceparent, occurred_at"
+            + " FROM outbox ORDER BY id LIMIT :limit FOR UPDATE")
+        .bind("limit", properties.batchSize())
+        .map(row -> new OutboxRow(
+            row.get("id", Long.class),
+            row.get("event_id", UUID.class),
+            row.get("topic", String.class),
+            row.get("message_key", String.class),
+            row.get("subject", String.class),
+            row.get("event_type", String.class),
+            row.get("value", String.class),
+            row.get("traceparent", String.class),
+            row.get("occurred_at", OffsetDateTime.class).toInstant()))
+        .all()
+        .collectList();
+  }
+
+  private Mono<Void> send(List<OutboxRow> rows) {
+    // send() may block on metadata while Kafka is unreachable: run it where blocking is allowed, never on
+    // a database event loop. Records are handed to the producer in id order, which keeps them in order per
+    // partition (idempotent producer).
+    return Mono.fromCallable(() -> {
+          List<CompletableFuture<?>> acks = new ArrayList<>(rows.size());
+          for (OutboxRow row : rows) {
+            acks.add(kafka.send(record(row)));
+          }
+          return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+        })
+        .subscribeOn(Schedulers.boundedElastic())
+        .flatMap(Mono::fromFuture)
+        .timeout(properties.publishTimeout())
+        .then();
+  }
+
+  private Mono<Long> delete(List<OutboxRow> rows) {
+    // Exact ids, not a range: a row with a smaller id may still commit later and must not be lost.
+    Long[] ids = rows.stream().map(OutboxRow::id).toArray(Long[]::new);
+    return db.sql("DELETE FROM outbox WHERE id = ANY(:ids)").bind("ids", ids).fetch().rowsUpdated();
+  }
+
+  /** The Kafka record of an outbox row: the stored bytes, keyed by source token, CloudEvents headers. */
+  static ProducerRecord<String, byte[]> record(OutboxRow row) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(KafkaHeaderNames.CE_ID, utf8(row.eventId().toString()));
+    headers.add(KafkaHeaderNames.CE_TYPE, utf8(row.eventType()));
+    headers.add(KafkaHeaderNames.CE_SOURCE, utf8(OutboxWriter.SOURCE));
+    headers.add(KafkaHeaderNames.CE_SPEC_VERSION, utf8(KafkaHeaderNames.CE_SPEC_VERSION_VALUE));
+    headers.add(KafkaHeaderNames.CE_TIME, utf8(row.occurredAt().toString()));
+    headers.add(KafkaHeaderNames.CE_SUBJECT, utf8(row.subject()));
+    headers.add(KafkaHeaderNames.CONTENT_TYPE, APPLICATION_JSON);
+    if (row.traceparent() != null) {
+      headers.add(KafkaHeaderNames.TRACEPARENT, utf8(row.traceparent()));
+    }
+    return new ProducerRecord<>(row.topic(), null, row.messageKey(), utf8(row.value()), headers);
+  }
+
+  /** Both end tokens of every event's edge ({@code data.source_id}, {@code data.target_id}), and every key. */
+  static Set<TokenId> endTokens(List<OutboxRow> rows) {
+    Set<TokenId> ids = new LinkedHashSet<>();
+    for (OutboxRow row : rows) {
+      addToken(ids, row.messageKey());
+      try {
+        JsonNode data = Json.parse(row.value()).path("data");
+        addToken(ids, text(data.path("source_id")));
+        addToken(ids, text(data.path("target_id")));
+      } catch (RuntimeException e) {
+        // A row this service did not write: its key is all we know; the global generation moves anyway.
+        log.debug("Outbox row {} has no readable edge ends: {}", row.id(), e.toString());
+      }
+    }
+    return ids;
+  }
+
+  private static void addToken(Set<TokenId> ids, String text) {
+    if (text == null) {
+      return;
+    }
+    try {
+      ids.add(TokenId.of(text));
+    } catch (IllegalArgumentException e) {
+      // Not a token id: nothing cached under it.
+    }
+  }
+
+  private static String text(JsonNode node) {
+    return node.isString() ? node.stringValue() : null;
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** One outbox row as the relay reads it. */
+  record OutboxRow(
+      long id, UUID eventId, String topic, String messageKey, String subject, String eventType, String value,
+      String traceparent, Instant occurredAt) {}
+}
