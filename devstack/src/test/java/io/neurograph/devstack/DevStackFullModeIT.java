@@ -29,22 +29,25 @@ class DevStackFullModeIT {
 
   @Test
   void runsTheServicesAndStopsEverythingInReverseOrderOnCtrlC() throws Exception {
-    Path jars = FakeServiceJars.create(work.resolve("jars"), List.of("token-service", "gateway"));
+    Path jars = FakeServiceJars.create(work.resolve("jars"), List.of("token-service", "graph-service", "gateway"));
     Path events = work.resolve("events.txt");
     Path logs = work.resolve("logs");
     int gateway = Ports.free();
     int tokenService = Ports.free();
+    int graphService = Ports.free();
     int kafka = Ports.free();
 
     try (DevStackProcess devstack = DevStackProcess.start(work,
         Map.of("NEUROGRAPH_SERVICE_JARS", jars.toString(), "FAKE_EVENTS_FILE", events.toString()),
         "--gateway-port", String.valueOf(gateway), "--token-service-port", String.valueOf(tokenService),
+        "--graph-service-port", String.valueOf(graphService),
         "--kafka-port", String.valueOf(kafka), "--logs-dir", logs.toString())) {
       devstack.awaitLine(l -> l.contains("Press Ctrl-C"));
 
       assertThat(String.join("\n", devstack.stdout())).contains(
           "127.0.0.1:" + kafka,
           "http://localhost:" + tokenService,
+          "http://localhost:" + graphService,
           "http://localhost:" + gateway,
           "ws://localhost:" + gateway + "/ws",
           "http://localhost:" + gateway + "/",
@@ -59,6 +62,9 @@ class DevStackFullModeIT {
       String log = devstack.stderr();
       assertThat(log.indexOf("token-service is ready")).as("token-service is ready before gateway starts")
           .isNotNegative().isLessThan(log.indexOf("Started gateway"));
+      assertThat(log.indexOf("graph-service is ready")).as("graph-service is ready before gateway starts")
+          .isNotNegative().isLessThan(log.indexOf("Started gateway"));
+      assertThat(get("http://127.0.0.1:" + graphService + "/env")).contains("SERVER_PORT=" + graphService);
 
       devstack.interrupt();
       assertThat(devstack.awaitExit(Duration.ofSeconds(120))).isZero();
@@ -66,8 +72,10 @@ class DevStackFullModeIT {
 
     assertThat(Files.readAllLines(events)).containsExactly(
         "gateway stopped kafka=up postgres=up redis=up",
+        "graph-service stopped kafka=up postgres=up redis=up",
         "token-service stopped kafka=up postgres=up redis=up");
     assertThat(Ports.isListening("127.0.0.1", gateway)).isFalse();
+    assertThat(Ports.isListening("127.0.0.1", graphService)).isFalse();
     assertThat(Ports.isListening("127.0.0.1", tokenService)).isFalse();
     assertThat(Ports.isListening("127.0.0.1", kafka)).isFalse();
     assertThat(logs.resolve("gateway.log")).content().contains("fake gateway stopping gracefully");
@@ -76,7 +84,7 @@ class DevStackFullModeIT {
 
   @Test
   void aServiceThatDiesAtStartStopsEverythingAndShowsTheEndOfItsLog() throws Exception {
-    Path jars = FakeServiceJars.create(work.resolve("jars"), List.of("token-service", "gateway"));
+    Path jars = FakeServiceJars.create(work.resolve("jars"), List.of("token-service", "graph-service", "gateway"));
     Path events = work.resolve("events.txt");
     int tokenService = Ports.free();
     int kafka = Ports.free();
@@ -85,6 +93,7 @@ class DevStackFullModeIT {
         Map.of("NEUROGRAPH_SERVICE_JARS", jars.toString(), "FAKE_EVENTS_FILE", events.toString(),
             "FAKE_FAIL", "gateway"),
         "--gateway-port", String.valueOf(Ports.free()), "--token-service-port", String.valueOf(tokenService),
+        "--graph-service-port", String.valueOf(Ports.free()),
         "--kafka-port", String.valueOf(kafka), "--logs-dir", work.resolve("logs").toString())) {
       assertThat(devstack.awaitExit(DevStackProcess.START_TIMEOUT)).isEqualTo(1);
 
@@ -94,7 +103,9 @@ class DevStackFullModeIT {
       assertThat(stderr).as("only the end of the log").doesNotContain("fake gateway boot line 20");
       assertThat(devstack.stdout()).noneMatch(l -> l.contains("Press Ctrl-C"));
     }
-    assertThat(Files.readAllLines(events)).containsExactly("token-service stopped kafka=up postgres=up redis=up");
+    assertThat(Files.readAllLines(events)).containsExactly(
+        "graph-service stopped kafka=up postgres=up redis=up",
+        "token-service stopped kafka=up postgres=up redis=up");
     assertThat(Ports.isListening("127.0.0.1", tokenService)).isFalse();
     assertThat(Ports.isListening("127.0.0.1", kafka)).isFalse();
   }

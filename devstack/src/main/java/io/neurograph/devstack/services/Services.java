@@ -10,13 +10,16 @@ public final class Services {
   /** Token commands, queries and events; HTTP only for actuator. */
   public static final ServiceSpec TOKEN_SERVICE = new ServiceSpec("token-service", 8081, List.of());
 
+  /** Graph commands, queries and events, and its projection of tokens; HTTP only for actuator. */
+  public static final ServiceSpec GRAPH_SERVICE = new ServiceSpec("graph-service", 8082, List.of());
+
   /** The WebSocket gateway; started last, because it forwards client requests to the others. */
   public static final ServiceSpec GATEWAY = new ServiceSpec("gateway", 8000, List.of(
       new Link("WebSocket", "ws://localhost:%d/ws"),
       new Link("Web page", "http://localhost:%d/")));
 
   /** All of them, in start order. */
-  public static final List<ServiceSpec> ALL = List.of(TOKEN_SERVICE, GATEWAY);
+  public static final List<ServiceSpec> ALL = List.of(TOKEN_SERVICE, GRAPH_SERVICE, GATEWAY);
 
   private Services() {}
 

@@ -20,9 +20,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The real platform for an end-to-end test: the gateway and token-service jars as their own JVMs, on a
- * real Kafka broker, a PostgreSQL database and a Redis of this test (unique topic prefix, database and
- * cache keys, so test classes never see each other's data).
+ * The real platform for an end-to-end test: the gateway, token-service and (when asked for) graph-service
+ * jars as their own JVMs, on a real Kafka broker, a PostgreSQL database and a Redis of this test (unique
+ * topic prefix, database and cache keys, so test classes never see each other's data). The two services
+ * share the database as in devstack: graph-service keeps its tables in its own schema.
  */
 final class Platform implements AutoCloseable {
 
@@ -35,6 +36,7 @@ final class Platform implements AutoCloseable {
   private final Path logs;
   private final ServiceJars jars = new ServiceJars(null, Path.of("target").toAbsolutePath());
   private ServiceProcess tokenService;
+  private ServiceProcess graphService;
   private ServiceProcess gateway;
 
   private Platform(String name) throws Exception {
@@ -47,9 +49,17 @@ final class Platform implements AutoCloseable {
 
   /** Starts token-service, then the gateway, and waits until both are ready. */
   static Platform start(String name) throws Exception {
+    return start(name, false);
+  }
+
+  /** Starts token-service, graph-service (when {@code withGraph}), then the gateway; waits until all are ready. */
+  static Platform start(String name, boolean withGraph) throws Exception {
     Platform platform = new Platform(name);
     try {
       platform.startTokenService();
+      if (withGraph) {
+        platform.startGraphService();
+      }
       platform.gateway = ServiceProcess.builder("gateway", platform.jars.locate("gateway"))
           .port(FreePorts.next())
           .logFile(platform.logs.resolve("gateway.log"))
@@ -89,6 +99,27 @@ final class Platform implements AutoCloseable {
     return tokenService;
   }
 
+  /** Starts (or restarts) graph-service and waits until it is ready. */
+  ServiceProcess startGraphService() {
+    graphService = ServiceProcess.builder("graph-service", jars.locate("graph-service"))
+        .port(FreePorts.next())
+        .logFile(logs.resolve("graph-service.log"))
+        .env(common())
+        .env("SPRING_R2DBC_URL", database.r2dbcUrl())
+        .env("SPRING_R2DBC_USERNAME", database.user())
+        .env("SPRING_R2DBC_PASSWORD", database.password())
+        .env("SPRING_DATA_REDIS_HOST", redis.host())
+        .env("SPRING_DATA_REDIS_PORT", String.valueOf(redis.port()))
+        .env("NEUROGRAPH_GRAPH_CACHE_KEY_PREFIX", prefix + ":graph:")
+        .start();
+    graphService.awaitReady(READY);
+    return graphService;
+  }
+
+  ServiceProcess graphService() {
+    return graphService;
+  }
+
   ServiceProcess tokenService() {
     return tokenService;
   }
@@ -102,7 +133,7 @@ final class Platform implements AutoCloseable {
     return URI.create("ws://localhost:" + gateway.port() + "/ws" + query);
   }
 
-  /** A JDBC connection to token-service's database, for checking what was really stored. */
+  /** A JDBC connection to the services' database, for checking what was really stored. */
   Connection database() throws SQLException {
     return DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
   }
@@ -115,6 +146,9 @@ final class Platform implements AutoCloseable {
   public void close() {
     if (gateway != null) {
       gateway.stop(Duration.ofSeconds(20));
+    }
+    if (graphService != null && graphService.isAlive()) {
+      graphService.stop(Duration.ofSeconds(20));
     }
     if (tokenService != null && tokenService.isAlive()) {
       tokenService.stop(Duration.ofSeconds(20));

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 class ServicesTest {
 
   @Test
-  void tokenServiceStartsBeforeTheGatewayOnTheAgreedPorts() {
-    assertThat(Services.ALL).extracting(ServiceSpec::name).containsExactly("token-service", "gateway");
+  void theServicesStartBeforeTheGatewayOnTheAgreedPorts() {
+    assertThat(Services.ALL).extracting(ServiceSpec::name).containsExactly("token-service", "graph-service", "gateway");
+    assertThat(Services.GRAPH_SERVICE.defaultPort()).isEqualTo(8082);
     assertThat(Services.GATEWAY.defaultPort()).isEqualTo(8000);
     assertThat(Services.TOKEN_SERVICE.defaultPort()).isEqualTo(8081);
     assertThat(Services.ALL).extracting(ServiceSpec::defaultPort).doesNotHaveDuplicates();
