@@ -84,36 +84,31 @@ final class Platform implements AutoCloseable {
 
   /** Starts (or restarts) token-service and waits until it is ready. */
   ServiceProcess startTokenService() {
-    tokenService = ServiceProcess.builder("token-service", jars.locate("token-service"))
-        .port(FreePorts.next())
-        .logFile(logs.resolve("token-service.log"))
-        .env(common())
-        .env("SPRING_R2DBC_URL", database.r2dbcUrl())
-        .env("SPRING_R2DBC_USERNAME", database.user())
-        .env("SPRING_R2DBC_PASSWORD", database.password())
-        .env("SPRING_DATA_REDIS_HOST", redis.host())
-        .env("SPRING_DATA_REDIS_PORT", String.valueOf(redis.port()))
-        .env("NEUROGRAPH_TOKENS_CACHE_KEY_PREFIX", prefix + ":")
-        .start();
-    tokenService.awaitReady(READY);
+    tokenService = startDataService("token-service", "NEUROGRAPH_TOKENS_CACHE_KEY_PREFIX", prefix + ":");
     return tokenService;
   }
 
   /** Starts (or restarts) graph-service and waits until it is ready. */
   ServiceProcess startGraphService() {
-    graphService = ServiceProcess.builder("graph-service", jars.locate("graph-service"))
+    graphService = startDataService("graph-service", "NEUROGRAPH_GRAPH_CACHE_KEY_PREFIX", prefix + ":graph:");
+    return graphService;
+  }
+
+  /** A service with a database and a cache of this test, ready. */
+  private ServiceProcess startDataService(String service, String cachePrefixVariable, String cachePrefix) {
+    ServiceProcess process = ServiceProcess.builder(service, jars.locate(service))
         .port(FreePorts.next())
-        .logFile(logs.resolve("graph-service.log"))
+        .logFile(logs.resolve(service + ".log"))
         .env(common())
         .env("SPRING_R2DBC_URL", database.r2dbcUrl())
         .env("SPRING_R2DBC_USERNAME", database.user())
         .env("SPRING_R2DBC_PASSWORD", database.password())
         .env("SPRING_DATA_REDIS_HOST", redis.host())
         .env("SPRING_DATA_REDIS_PORT", String.valueOf(redis.port()))
-        .env("NEUROGRAPH_GRAPH_CACHE_KEY_PREFIX", prefix + ":graph:")
+        .env(cachePrefixVariable, cachePrefix)
         .start();
-    graphService.awaitReady(READY);
-    return graphService;
+    process.awaitReady(READY);
+    return process;
   }
 
   ServiceProcess graphService() {

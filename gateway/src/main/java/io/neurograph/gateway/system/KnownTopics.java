@@ -16,7 +16,7 @@ final class KnownTopics {
   static Optional<String> canonicalOrRefuse(Session session, DecodedFrame.Accepted request, String topic) {
     Optional<String> canonical = ClientTopics.canonical(topic);
     if (canonical.isEmpty()) {
-      Replies.error(session, request, ErrorCode.UNKNOWN_TOPIC, "Unknown topic; use tokens, system or token:<token_id>");
+      Replies.error(session, request, ErrorCode.UNKNOWN_TOPIC, "Unknown topic; use tokens, graph, system or token:<token_id>");
     }
     return canonical;
   }
