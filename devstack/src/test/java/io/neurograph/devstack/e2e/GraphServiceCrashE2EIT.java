@@ -32,7 +32,8 @@ import tools.jackson.databind.JsonNode;
  * Acceptance: graph-service is killed with SIGKILL during a burst of connects, then restarted. Every
  * connect becomes exactly one edge, acknowledged or completed by a retry with the same id, and each edge
  * has exactly one {@code graph.connected} event: in Kafka (one event id per edge) and at a subscribed
- * client.
+ * client. Likewise when it is killed while a token deletion removes the token's edges: every edge goes,
+ * each with exactly one {@code graph.disconnected} event.
  */
 class GraphServiceCrashE2EIT {
 
@@ -153,7 +154,7 @@ class GraphServiceCrashE2EIT {
           .allSatisfy((connection, times) -> assertThat(times).as(connection).isEqualTo(1));
     }
 
-    Map<String, Set<String>> eventIdsPerEdge = graphConnectedEventsInKafka(new HashSet<>(connectionIds.values()));
+    Map<String, Set<String>> eventIdsPerEdge = eventsInKafka("graph.connected", new HashSet<>(connectionIds.values()));
     assertThat(eventIdsPerEdge.keySet()).containsExactlyInAnyOrderElementsOf(new HashSet<>(connectionIds.values()));
     eventIdsPerEdge.forEach((edge, eventIds) ->
         assertThat(eventIds).as("one graph.connected event (one event id) for " + edge).hasSize(1));
@@ -173,8 +174,61 @@ class GraphServiceCrashE2EIT {
     }
   }
 
-  /** Every graph.connected event of the given edges in the event topic, as edge → event ids. */
-  private static Map<String, Set<String>> graphConnectedEventsInKafka(Set<String> edges) {
+  @Test
+  void killMinusNineWhileATokenDeletionRemovesItsEdgesRemovesEachOnceWithOneEvent() throws Exception {
+    int edgeCount = 30;
+    Set<String> edges = new HashSet<>();
+    String hub;
+    try (WsClient client = WsClient.connect(platform.ws("?client_id=delete-crash-" + UUID.randomUUID()));
+        WsClient watcher = WsClient.connect(platform.ws("?client_id=delete-crash-watcher"))) {
+      client.next("connection.established");
+      watcher.next("connection.established");
+      client.send("token.create", "hub", Map.of("type", "delete-crash"));
+      hub = client.replyTo("hub").get("payload").get("token_id").stringValue();
+      for (int i = 0; i < edgeCount; i++) {
+        client.send("token.create", "spoke-" + i, Map.of("type", "delete-crash"));
+        String spoke = client.replyTo("spoke-" + i).get("payload").get("token_id").stringValue();
+        // Half the edges leave the hub, half arrive at it.
+        Map<String, Object> ends = i % 2 == 0
+            ? Map.of("source_id", hub, "target_id", spoke) : Map.of("source_id", spoke, "target_id", hub);
+        client.send("graph.connect", "edge-" + i, ends);
+        JsonNode connected = client.replyTo("edge-" + i);
+        assertThat(connected.get("type").stringValue()).as(connected.toString()).isEqualTo("graph.connected");
+        edges.add(connected.get("payload").get("connection_id").stringValue());
+      }
+      watcher.send("subscribe", "w", Map.of("topic", "graph"));
+      assertThat(watcher.replyTo("w").get("type").stringValue()).isEqualTo("subscribed");
+
+      // token-service answers once the deletion event is in Kafka: graph-service is applying it, or about to.
+      client.send("token.delete", "delete-hub", Map.of("token_id", hub));
+      assertThat(client.replyTo("delete-hub").get("type").stringValue()).isEqualTo("token.deleted");
+      platform.graphService().kill();
+      platform.startGraphService();
+
+      Map<String, Integer> seen = new HashMap<>();
+      while (!seen.keySet().containsAll(edges)) {
+        JsonNode event = watcher.next("graph.disconnected");
+        assertThat(event.get("payload").get("reason").stringValue()).isEqualTo("token_deleted");
+        seen.merge(event.get("payload").get("connection_id").stringValue(), 1, Integer::sum);
+      }
+      assertThat(seen).as("each removal reached the watcher once")
+          .allSatisfy((edge, times) -> assertThat(times).as(edge).isEqualTo(1));
+    }
+
+    Map<String, Set<String>> removals = eventsInKafka("graph.disconnected", edges);
+    assertThat(removals.keySet()).containsExactlyInAnyOrderElementsOf(edges);
+    removals.forEach((edge, eventIds) ->
+        assertThat(eventIds).as("one graph.disconnected event (one event id) for " + edge).hasSize(1));
+    try (Connection db = platform.database(); Statement query = db.createStatement();
+        ResultSet rs = query.executeQuery("SELECT count(*) FROM graph.edges WHERE source_id = '" + hub
+            + "'::uuid OR target_id = '" + hub + "'::uuid")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("no edge of the deleted token is left").isZero();
+    }
+  }
+
+  /** Every event of a type about the given edges in the event topic, as edge → event ids. */
+  private static Map<String, Set<String>> eventsInKafka(String type, Set<String> edges) {
     Map<String, Set<String>> found = new HashMap<>();
     String topic = platform.topicPrefix() + ".graph.events";
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
@@ -188,7 +242,7 @@ class GraphServiceCrashE2EIT {
         var records = consumer.poll(Duration.ofMillis(500));
         for (ConsumerRecord<String, String> record : records) {
           EventMessage event = Json.read(record.value(), EventMessage.class);
-          if ("graph.connected".equals(event.type())) {
+          if (type.equals(event.type())) {
             String edge = event.data().get("connection_id").stringValue();
             if (edges.contains(edge)) {
               found.computeIfAbsent(edge, k -> new HashSet<>()).add(event.eventId());
