@@ -1,6 +1,7 @@
 package io.neurograph.devstack;
 
 import io.neurograph.devstack.Console.Row;
+import io.neurograph.devstack.auth.DevToken;
 import io.neurograph.devstack.kafka.KafkaBroker;
 import io.neurograph.devstack.postgres.PostgresServer;
 import io.neurograph.devstack.redis.RedisServer;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +69,18 @@ public final class DevStack {
     }
     int exitCode = new DevStack(options, System.getenv(), console, Services.ALL).run();
     System.exit(exitCode);
+  }
+
+  /** The end of the table: a development token when the gateway checks JWTs with a shared secret. */
+  private String footer() {
+    String stop = "Press Ctrl-C to stop everything.";
+    return DevToken.fromEnvironment(env, Instant.now())
+        .map(token -> "The gateway requires a JWT. A development token (HS256, subject " + DevToken.SUBJECT
+            + ", scopes " + DevToken.SCOPES + ", valid " + DevToken.LIFETIME.toHours() + " h):"
+            + System.lineSeparator() + System.lineSeparator() + "  " + token + System.lineSeparator()
+            + System.lineSeparator() + "Send it as ?access_token=, as Authorization: Bearer, or in an auth frame."
+            + System.lineSeparator() + System.lineSeparator() + stop)
+        .orElse(stop);
   }
 
   /** Starts everything and blocks; returns only when the start failed (non-zero exit code). */
@@ -121,8 +135,7 @@ public final class DevStack {
         rows.add(new Row(service.name(), process.baseUrl(), "log: " + shownLog));
         service.links().forEach(link -> rows.add(new Row(link.label(), link.url(process.port()), "")));
       }
-      console.table("NeuroGraph devstack is up (" + seconds(started) + " s):", rows,
-          "Press Ctrl-C to stop everything.");
+      console.table("NeuroGraph devstack is up (" + seconds(started) + " s):", rows, footer());
       return awaitSignal();
     } catch (StopList.Stopping stopping) {
       return awaitSignal();

@@ -6,10 +6,14 @@ import io.neurograph.contracts.codec.DecodedFrame;
 import io.neurograph.contracts.messages.MessageRegistry;
 import io.neurograph.contracts.messages.RequestType;
 import io.neurograph.contracts.system.ErrorPayload;
+import io.neurograph.contracts.system.SystemMessages;
+import io.neurograph.gateway.auth.Principal;
+import io.neurograph.gateway.auth.Scopes;
 import io.neurograph.gateway.session.Session;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -76,7 +80,7 @@ public class RequestDispatcher {
     }
     DecodedFrame.Accepted request = (DecodedFrame.Accepted) frame;
     String echoId = Replies.clientGivenId(request);
-    if (!admitted(session, request.id(), echoId)) {
+    if (!admitted(session, request.id(), echoId) || !allowed(session, request)) {
       return Mono.empty();
     }
     return Mono.defer(() -> handlers.get(request.type()).handle(session, request))
@@ -86,6 +90,29 @@ public class RequestDispatcher {
           Replies.error(session, ErrorPayload.of(ErrorCode.INTERNAL, "Internal error", echoId), request.id());
           return Mono.empty();
         });
+  }
+
+  /**
+   * Authentication and scopes: before a token was accepted only {@code ping} and {@code auth} are answered
+   * ({@code UNAUTHENTICATED}); a request whose scope the principal lacks is {@code FORBIDDEN}. Either way
+   * the connection stays. Subscriptions are checked per topic by their handler.
+   */
+  private static boolean allowed(Session session, DecodedFrame.Accepted request) {
+    RequestType<?> type = request.type();
+    if (type == SystemMessages.PING || type == SystemMessages.AUTH) {
+      return true;
+    }
+    Principal principal = session.principal();
+    if (principal == null) {
+      Replies.error(session, request, ErrorCode.UNAUTHENTICATED, "Authenticate first: send auth {token}");
+      return false;
+    }
+    Optional<String> scope = Scopes.requiredFor(type);
+    if (scope.isPresent() && !principal.has(scope.get())) {
+      Replies.error(session, request, ErrorCode.FORBIDDEN, type.name() + " needs scope " + scope.get());
+      return false;
+    }
+    return true;
   }
 
   private static boolean admitted(Session session, String correlationId, String originalId) {

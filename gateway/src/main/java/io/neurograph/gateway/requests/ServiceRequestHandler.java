@@ -82,7 +82,7 @@ class ServiceRequestHandler implements RequestHandler {
     }
     PendingReplies.Slot slot = pending.open();
     CommandMessage command = new CommandMessage(commandId, request.type().name(), request.id(),
-        session.clientId(), null, instanceId, slot.key(), Instant.now(), payload);
+        session.clientId(), session.principal().commandPrincipal(), instanceId, slot.key(), Instant.now(), payload);
     ProducerRecord<String, String> record = new ProducerRecord<>(topicFor(request.type()), null,
         entityKey(payload), Json.write(command), headers(command));
     return publisher.publish(record)

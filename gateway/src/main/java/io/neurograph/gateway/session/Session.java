@@ -1,6 +1,7 @@
 package io.neurograph.gateway.session;
 
 import io.neurograph.contracts.Envelope;
+import io.neurograph.gateway.auth.Principal;
 import io.neurograph.gateway.config.GatewayProperties;
 import java.time.Instant;
 import java.util.Collections;
@@ -44,6 +45,12 @@ public final class Session {
   private final Set<String> topics = ConcurrentHashMap.newKeySet();
   private final TokenBucket bucket;
   private final Runnable onSlowConsumer;
+  // Holds only the latest principal: the auth watch restarts its timer from whatever is current.
+  private final Sinks.Many<Principal> principals = Sinks.many().replay().latest();
+  private volatile Principal principal;
+  private final Sinks.Empty<Void> lastFrameTaken = Sinks.empty();
+  private volatile Outgoing closeAfter;
+  private volatile CloseStatus closeAfterStatus;
   private volatile boolean closing;
   private volatile long lastInboundNanos = System.nanoTime();
 
@@ -84,6 +91,25 @@ public final class Session {
   /** When the connection was established. */
   public Instant connectedAt() {
     return connectedAt;
+  }
+
+  /** Who is on this connection; {@code null} until a token was accepted (mode {@code jwt}). */
+  public Principal principal() {
+    return principal;
+  }
+
+  /** Sets (or, on refresh, replaces) the connection's principal; subscriptions are kept. */
+  public void authenticate(Principal newPrincipal) {
+    // Serialized: two auth frames may be verified concurrently, and the sink needs one emitter at a time.
+    synchronized (principals) {
+      principal = newPrincipal;
+      principals.tryEmitNext(newPrincipal);
+    }
+  }
+
+  /** The current principal (if any) and every later one; completes when the connection is gone. */
+  public Flux<Principal> principalChanges() {
+    return principals.asFlux();
   }
 
   /** Topics this connection is subscribed to (live view). */
@@ -145,6 +171,22 @@ public final class Session {
     return true;
   }
 
+  /**
+   * Sends a last frame and closes with {@code status} once it has been written (a plain {@link #requestClose}
+   * drops frames still queued, and its close frame could overtake them). Closes at once when the frame
+   * cannot be queued.
+   */
+  public void sendThenClose(Envelope last, CloseStatus status) {
+    Outgoing frame = Outgoing.of(last);
+    synchronized (this) {
+      closeAfterStatus = status;
+      closeAfter = frame;
+    }
+    if (!offer(frame)) {
+      requestClose(status);
+    }
+  }
+
   /** Frames to write, in order; ends when a close is requested. */
   public Flux<Outgoing> outbound() {
     return queue.asFlux()
@@ -152,8 +194,26 @@ public final class Session {
           queuedMessages.decrementAndGet();
           queuedBytes.addAndGet(-frame.bytes());
           messagesOut.incrementAndGet();
+          if (frame == closeAfter) {
+            lastFrameTaken.tryEmitEmpty();
+          }
         })
+        // Ends right after a last frame: the writer flushes it, then the handler asks for the close.
+        .takeUntil(frame -> frame == closeAfter)
         .takeUntilOther(closeRequest.asMono());
+  }
+
+  /** Completes when a frame of {@link #sendThenClose} has been taken for writing. */
+  public Mono<Void> lastFrameTaken() {
+    return lastFrameTaken.asMono();
+  }
+
+  /** Once the writer finished: the close {@link #sendThenClose} asked for (nothing when none was asked). */
+  public void closeAfterLastFrame() {
+    CloseStatus status = closeAfterStatus;
+    if (status != null) {
+      requestClose(status);
+    }
   }
 
   /** Asks for the connection to be closed with this status; the first request wins. */
@@ -172,6 +232,9 @@ public final class Session {
   void closed() {
     peerGone();
     queue.tryEmitComplete();
+    synchronized (principals) {
+      principals.tryEmitComplete();
+    }
   }
 
   /** Emits the requested close status, or completes empty when the peer went away first. */

@@ -6,6 +6,7 @@ import io.neurograph.contracts.messages.RequestType;
 import io.neurograph.contracts.system.Subscribe;
 import io.neurograph.contracts.system.Subscribed;
 import io.neurograph.contracts.system.SystemMessages;
+import io.neurograph.gateway.auth.Scopes;
 import io.neurograph.gateway.config.GatewayProperties;
 import io.neurograph.gateway.dispatch.Replies;
 import io.neurograph.gateway.dispatch.RequestHandler;
@@ -17,7 +18,7 @@ import java.util.Set;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-/** {@code subscribe {topic, since?}} → {@code subscribed}, or UNKNOWN_TOPIC / LIMIT_EXCEEDED. */
+/** {@code subscribe {topic, since?}} → {@code subscribed}, or UNKNOWN_TOPIC / FORBIDDEN / LIMIT_EXCEEDED. */
 @Component
 class SubscribeHandler implements RequestHandler {
 
@@ -41,6 +42,12 @@ class SubscribeHandler implements RequestHandler {
     Subscribe subscribe = request.value(SystemMessages.SUBSCRIBE);
     Optional<String> topic = KnownTopics.canonicalOrRefuse(session, request, subscribe.topic());
     if (topic.isEmpty()) {
+      return Mono.empty();
+    }
+    Optional<String> scope = Scopes.requiredForTopic(topic.get());
+    if (scope.isPresent() && !session.principal().has(scope.get())) {
+      Replies.error(session, request, ErrorCode.FORBIDDEN, "Subscribing to " + topic.get() + " needs scope "
+          + scope.get());
       return Mono.empty();
     }
     String cursor = events.currentCursor();

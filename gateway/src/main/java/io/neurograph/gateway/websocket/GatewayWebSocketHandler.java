@@ -4,13 +4,19 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.neurograph.contracts.Envelope;
 import io.neurograph.contracts.system.ConnectionEstablished;
+import io.neurograph.contracts.ErrorCode;
+import io.neurograph.contracts.system.ErrorPayload;
+import io.neurograph.gateway.auth.AuthProperties;
+import io.neurograph.gateway.auth.Principal;
 import io.neurograph.gateway.config.GatewayProperties;
 import io.neurograph.gateway.dispatch.RequestDispatcher;
 import io.neurograph.gateway.session.Session;
 import io.neurograph.gateway.session.SessionRegistry;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.UUID;
 import java.time.Duration;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -30,15 +36,20 @@ final class GatewayWebSocketHandler implements WebSocketHandler {
   private static final Logger log = LoggerFactory.getLogger(GatewayWebSocketHandler.class);
   private static final CloseStatus IDLE = new CloseStatus(1001, "idle timeout");
   private static final CloseStatus TOO_BIG = new CloseStatus(1009, "message too big");
+  /** No valid token within the auth deadline, or the token expired without a refresh. */
+  static final CloseStatus UNAUTHENTICATED = new CloseStatus(4001, "unauthenticated");
 
   private final SessionRegistry registry;
   private final RequestDispatcher dispatcher;
   private final GatewayProperties properties;
+  private final AuthProperties auth;
 
-  GatewayWebSocketHandler(SessionRegistry registry, RequestDispatcher dispatcher, GatewayProperties properties) {
+  GatewayWebSocketHandler(SessionRegistry registry, RequestDispatcher dispatcher, GatewayProperties properties,
+      AuthProperties auth) {
     this.registry = registry;
     this.dispatcher = dispatcher;
     this.properties = properties;
+    this.auth = auth;
   }
 
   @Override
@@ -47,6 +58,11 @@ final class GatewayWebSocketHandler implements WebSocketHandler {
         .orElseGet(() -> "client-" + UUID.randomUUID().toString().substring(0, 8));
     InetSocketAddress remote = ws.getHandshakeInfo().getRemoteAddress();
     Session session = registry.open(clientId, remote == null ? "unknown" : remote.toString());
+    if (!auth.enabled()) {
+      session.authenticate(Principal.ANONYMOUS);
+    } else if (ws.getAttributes().get(GatewayWebSocketService.PRINCIPAL) instanceof Principal principal) {
+      session.authenticate(principal);
+    }
     session.send(Envelope.notice("connection.established", new ConnectionEstablished(session.connectionId(),
         clientId, System.currentTimeMillis(), properties.heartbeatInterval().toMillis(),
         properties.idleTimeout().toMillis(), ConnectionEstablished.PROTOCOL)));
@@ -57,8 +73,11 @@ final class GatewayWebSocketHandler implements WebSocketHandler {
         session.outbound().map(frame -> ws.textMessage(frame.json())),
         Flux.interval(properties.heartbeatInterval())
             .map(tick -> ws.pingMessage(factory -> factory.wrap(new byte[0])))
-            .takeUntilOther(session.closeRequestedSignal()));
-    Mono<Void> output = ws.send(frames).onErrorResume(error -> Mono.empty());
+            .takeUntilOther(Mono.firstWithSignal(session.closeRequestedSignal().then(), session.lastFrameTaken())));
+    Mono<Void> output = ws.send(frames)
+        .onErrorResume(error -> Mono.empty())
+        // After a last frame (sendThenClose) is written, not before: its close frame must not overtake it.
+        .then(Mono.fromRunnable(session::closeAfterLastFrame));
 
     // Never cancel receive() ourselves: Reactor Netty answers a cancelled inbound with its own close frame,
     // which would replace the close code we are about to send. Inbound ends when the channel closes.
@@ -93,8 +112,47 @@ final class GatewayWebSocketHandler implements WebSocketHandler {
               return Mono.empty();
             }));
 
-    return Mono.when(input, output, idleWatch, closing)
+    return Mono.when(input, output, idleWatch, authWatch(session), closing)
         .doFinally(signal -> registry.close(session));
+  }
+
+  /**
+   * Mode {@code jwt}: closes with 4001 when no token was accepted within the auth deadline, or when the
+   * current token expires without a refresh (after an {@code error UNAUTHENTICATED}). Each new principal
+   * restarts the timer (switchMap disposes the previous delay); the watch ends with the connection.
+   */
+  private Mono<Void> authWatch(Session session) {
+    if (!auth.enabled()) {
+      return Mono.empty();
+    }
+    Flux<Optional<Principal>> states = session.principalChanges().map(Optional::of);
+    if (session.principal() == null) {
+      states = states.startWith(Optional.empty());
+    }
+    return states
+        .switchMap(state -> state.isEmpty()
+            ? Mono.delay(auth.authDeadline()).thenReturn("No valid token within "
+                + auth.authDeadline().toMillis() + " ms; send auth {token}")
+            : expiry(state.get()))
+        .next()
+        .flatMap(reason -> {
+          log.debug("Closing unauthenticated connection {}", session.connectionId());
+          session.sendThenClose(Envelope.reply("error",
+              ErrorPayload.of(ErrorCode.UNAUTHENTICATED, reason, null), null), UNAUTHENTICATED);
+          // A client that does not read would never let the error frame through: close anyway.
+          return Mono.delay(properties.outbound().closeGrace())
+              .doOnNext(tick -> session.requestClose(UNAUTHENTICATED));
+        })
+        .takeUntilOther(session.closeRequestedSignal())
+        .then();
+  }
+
+  private static Mono<String> expiry(Principal principal) {
+    if (principal.expiresAt() == null) {
+      return Mono.never();
+    }
+    Duration left = Duration.between(Instant.now(), principal.expiresAt());
+    return Mono.delay(left.isNegative() ? Duration.ZERO : left).thenReturn("Token expired");
   }
 
   private static Duration clamp(Duration value, Duration min, Duration max) {

@@ -1,5 +1,9 @@
 package io.neurograph.gateway.websocket;
 
+import io.neurograph.gateway.auth.AuthProperties;
+import io.neurograph.gateway.auth.BearerTokens;
+import io.neurograph.gateway.auth.Principal;
+import io.neurograph.gateway.auth.TokenVerifier;
 import io.neurograph.gateway.session.SessionRegistry;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.http.HttpStatus;
@@ -11,16 +15,25 @@ import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
 
 /**
- * The handshake, with the gateway's admission rules: an invalid {@code client_id} is HTTP 400, and a full
- * instance refuses new connections with HTTP 503 before upgrading (clients then try another instance).
+ * The handshake, with the gateway's admission rules: an invalid {@code client_id} is HTTP 400, in mode
+ * {@code jwt} a token (header or {@code access_token}) that does not verify is HTTP 401, and a full instance
+ * refuses new connections with HTTP 503 before upgrading (clients then try another instance).
  */
 final class GatewayWebSocketService extends HandshakeWebSocketService {
 
-  private final SessionRegistry registry;
+  /** Session attribute holding the principal of a token accepted at the handshake. */
+  static final String PRINCIPAL = GatewayWebSocketService.class.getName() + ".principal";
 
-  GatewayWebSocketService(GatewayUpgradeStrategy strategy, SessionRegistry registry) {
+  private final SessionRegistry registry;
+  private final AuthProperties auth;
+  private final TokenVerifier verifier;
+
+  GatewayWebSocketService(GatewayUpgradeStrategy strategy, SessionRegistry registry, AuthProperties auth,
+      TokenVerifier verifier) {
     super(strategy);
     this.registry = registry;
+    this.auth = auth;
+    this.verifier = verifier;
   }
 
   @Override
@@ -30,6 +43,23 @@ final class GatewayWebSocketService extends HandshakeWebSocketService {
       return Mono.error(new ServerWebInputException(
           "client_id must be 1..128 characters of letters, digits and . _ : @ -"));
     }
+    var token = auth.enabled() ? BearerTokens.from(exchange.getRequest()) : java.util.Optional.<String>empty();
+    if (token.isEmpty()) {
+      // Mode none, or the client authenticates with an auth frame within the deadline.
+      return admit(exchange, handler, null);
+    }
+    return verifier.verify(token.get())
+        .flatMap(principal -> admit(exchange, handler, principal))
+        .onErrorResume(TokenVerifier.InvalidToken.class, error -> {
+          // Policy: a token that does not verify refuses the handshake with a bare 401; answered here rather
+          // than via an exception so no error handler logs the request URI (which may hold the token).
+          exchange.getResponse().setStatusCode(HttpStatus.UNAUTHORIZED);
+          exchange.getResponse().getHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+          return exchange.getResponse().setComplete();
+        });
+  }
+
+  private Mono<Void> admit(ServerWebExchange exchange, WebSocketHandler handler, Principal principal) {
     if (!registry.tryReserve()) {
       return Mono.error(new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "connection limit reached"));
     }
@@ -38,6 +68,9 @@ final class GatewayWebSocketService extends HandshakeWebSocketService {
     AtomicBoolean claimed = new AtomicBoolean();
     WebSocketHandler claiming = session -> {
       claimed.set(true);
+      if (principal != null) {
+        session.getAttributes().put(PRINCIPAL, principal);
+      }
       return handler.handle(session);
     };
     return super.handleRequest(exchange, claiming)

@@ -1,5 +1,7 @@
 package io.neurograph.gateway.websocket;
 
+import io.neurograph.gateway.auth.AuthProperties;
+import io.neurograph.gateway.auth.TokenVerifier;
 import io.neurograph.gateway.config.GatewayProperties;
 import io.neurograph.gateway.dispatch.RequestDispatcher;
 import io.neurograph.gateway.session.SessionRegistry;
@@ -15,15 +17,18 @@ import org.springframework.web.reactive.socket.server.support.WebSocketHandlerAd
 class WebSocketConfig {
 
   @Bean
-  HandlerMapping webSocketMapping(SessionRegistry registry, RequestDispatcher dispatcher, GatewayProperties properties) {
+  HandlerMapping webSocketMapping(SessionRegistry registry, RequestDispatcher dispatcher, GatewayProperties properties,
+      AuthProperties auth) {
     // Before the annotated controllers, so the endpoint path itself is always the WebSocket.
     return new SimpleUrlHandlerMapping(
-        Map.of(properties.path(), new GatewayWebSocketHandler(registry, dispatcher, properties)), -1);
+        Map.of(properties.path(), new GatewayWebSocketHandler(registry, dispatcher, properties, auth)), -1);
   }
 
   @Bean
-  WebSocketHandlerAdapter webSocketHandlerAdapter(SessionRegistry registry, GatewayProperties properties) {
+  WebSocketHandlerAdapter webSocketHandlerAdapter(SessionRegistry registry, GatewayProperties properties,
+      AuthProperties auth, TokenVerifier verifier) {
     int maxFrame = (int) Math.min(Integer.MAX_VALUE, properties.maxFrameSize().toBytes());
-    return new WebSocketHandlerAdapter(new GatewayWebSocketService(new GatewayUpgradeStrategy(maxFrame), registry));
+    return new WebSocketHandlerAdapter(
+        new GatewayWebSocketService(new GatewayUpgradeStrategy(maxFrame), registry, auth, verifier));
   }
 }
