@@ -42,16 +42,20 @@ public final class DevToken {
     if (!"jwt".equalsIgnoreCase(env.getOrDefault(ENV_MODE, "")) || secret == null || secret.isBlank()) {
       return Optional.empty();
     }
-    return Optional.of(sign(secret, env.get(ENV_ISSUER), env.get(ENV_AUDIENCE), now));
+    return Optional.of(sign(secret, SUBJECT, SCOPES, env.get(ENV_ISSUER), env.get(ENV_AUDIENCE), now, LIFETIME));
   }
 
-  /** An HS256 token with every scope for {@value #SUBJECT}, issued at {@code now}. */
-  static String sign(String secret, String issuer, String audience, Instant now) {
+  /**
+   * An HS256 token for {@code subject} with the given space-separated scopes, issued at {@code now} and
+   * valid for {@code lifetime}; issuer and audience only when not blank.
+   */
+  public static String sign(String secret, String subject, String scopes, String issuer, String audience,
+      Instant now, Duration lifetime) {
     StringBuilder claims = new StringBuilder()
-        .append("{\"sub\":\"").append(SUBJECT).append('"')
-        .append(",\"scope\":\"").append(SCOPES).append('"')
+        .append("{\"sub\":\"").append(jsonEscaped(subject)).append('"')
+        .append(",\"scope\":\"").append(jsonEscaped(scopes)).append('"')
         .append(",\"iat\":").append(now.getEpochSecond())
-        .append(",\"exp\":").append(now.plus(LIFETIME).getEpochSecond());
+        .append(",\"exp\":").append(now.plus(lifetime).getEpochSecond());
     if (issuer != null && !issuer.isBlank()) {
       claims.append(",\"iss\":\"").append(jsonEscaped(issuer)).append('"');
     }

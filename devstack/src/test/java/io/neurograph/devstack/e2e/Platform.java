@@ -54,6 +54,11 @@ final class Platform implements AutoCloseable {
 
   /** Starts token-service, graph-service (when {@code withGraph}), then the gateway; waits until all are ready. */
   static Platform start(String name, boolean withGraph) throws Exception {
+    return start(name, withGraph, Map.of());
+  }
+
+  /** As {@link #start(String, boolean)}, with extra environment variables for the gateway (e.g. auth). */
+  static Platform start(String name, boolean withGraph, Map<String, String> gatewayEnv) throws Exception {
     Platform platform = new Platform(name);
     try {
       platform.startTokenService();
@@ -65,6 +70,10 @@ final class Platform implements AutoCloseable {
           .logFile(platform.logs.resolve("gateway.log"))
           .env(platform.common())
           .env("NEUROGRAPH_GATEWAY_INSTANCE_ID", "gw-" + platform.prefix)
+          .env("SPRING_DATA_REDIS_HOST", platform.redis.host())
+          .env("SPRING_DATA_REDIS_PORT", String.valueOf(platform.redis.port()))
+          .env("NEUROGRAPH_GATEWAY_CLIENT_RATE_LIMIT_KEY_PREFIX", platform.prefix + ":rate:")
+          .env(gatewayEnv)
           .start();
       platform.gateway.awaitReady(READY);
       return platform;

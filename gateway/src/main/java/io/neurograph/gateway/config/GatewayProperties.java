@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -29,6 +30,9 @@ import org.springframework.validation.annotation.Validated;
  *     requests get {@code UNAVAILABLE}
  * @param outbound per-connection outbound buffer
  * @param rateLimit per-connection inbound rate limit
+ * @param allowedOrigins browser origins allowed to connect ({@code https://app.example.com}, or with a
+ *     {@code *} host wildcard: {@code https://*.example.com}); a handshake with another {@code Origin} is
+ *     HTTP 403, one without {@code Origin} (not a browser) is allowed; empty = any origin (development)
  */
 @Validated
 @ConfigurationProperties("neurograph.gateway")
@@ -44,10 +48,12 @@ public record GatewayProperties(
     @DefaultValue("100") @Min(1) @Max(10_000) int maxInFlightRequests,
     @DefaultValue("10000") @Min(1) int publishQueue,
     @DefaultValue @Valid @NotNull Outbound outbound,
-    @DefaultValue @Valid @NotNull RateLimit rateLimit) {
+    @DefaultValue @Valid @NotNull RateLimit rateLimit,
+    List<@NotBlank String> allowedOrigins) {
 
   /** Fills the random instance id. */
   public GatewayProperties {
+    allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
     if (instanceId == null || instanceId.isBlank()) {
       instanceId = "gw-" + UUID.randomUUID().toString().substring(0, 8);
     }

@@ -9,6 +9,7 @@ import io.neurograph.contracts.system.ErrorPayload;
 import io.neurograph.contracts.system.SystemMessages;
 import io.neurograph.gateway.auth.Principal;
 import io.neurograph.gateway.auth.Scopes;
+import io.neurograph.gateway.limits.ClientRateLimiter;
 import io.neurograph.gateway.session.Session;
 import java.util.HashMap;
 import java.util.List;
@@ -30,9 +31,11 @@ public class RequestDispatcher {
   private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
 
   private final Map<RequestType<?>, RequestHandler> handlers = new HashMap<>();
+  private final ClientRateLimiter clientLimit;
 
   /** Indexes the handlers; every request type of the protocol must have exactly one. */
-  public RequestDispatcher(List<RequestHandler> handlerBeans) {
+  public RequestDispatcher(List<RequestHandler> handlerBeans, ClientRateLimiter clientLimit) {
+    this.clientLimit = clientLimit;
     for (RequestHandler handler : handlerBeans) {
       for (RequestType<?> type : handler.types()) {
         if (handlers.put(type, handler) != null) {
@@ -83,13 +86,41 @@ public class RequestDispatcher {
     if (!admitted(session, request.id(), echoId) || !allowed(session, request)) {
       return Mono.empty();
     }
-    return Mono.defer(() -> handlers.get(request.type()).handle(session, request))
+    Mono<Void> handled = Mono.defer(() -> handlers.get(request.type()).handle(session, request))
         .onErrorResume(error -> {
           // A handler bug must cost one request, never the connection; details stay in the log.
           log.error("Handler for {} failed on connection {}", request.type().name(), session.connectionId(), error);
           Replies.error(session, ErrorPayload.of(ErrorCode.INTERNAL, "Internal error", echoId), request.id());
           return Mono.empty();
         });
+    if (request.type() == SystemMessages.PING) {
+      // Ping costs nothing downstream and is how clients measure liveness: only the per-connection limit.
+      return handled;
+    }
+    // The shared budget is asynchronous (one Redis round trip). The returned Mono is part of the inbound
+    // flatMap, which bounds how many frames of one connection are in this stage at once.
+    return clientLimit.acquire(clientLimitKey(session)).flatMap(waitMs -> {
+      if (waitMs == 0) {
+        return handled;
+      }
+      Replies.error(session,
+          new ErrorPayload(ErrorCode.RATE_LIMITED, "Too many requests for this client; slow down", echoId, null,
+              waitMs),
+          request.id());
+      return Mono.empty();
+    });
+  }
+
+  /**
+   * Whom a request is charged to across instances: the authenticated subject when there is one, else the
+   * client id (mode {@code none}, or before authentication). Prefixed so the two can never collide.
+   */
+  static String clientLimitKey(Session session) {
+    Principal principal = session.principal();
+    if (principal != null && !principal.unrestricted()) {
+      return "sub:" + principal.subject();
+    }
+    return "client:" + session.clientId();
   }
 
   /**

@@ -17,7 +17,8 @@ import reactor.core.publisher.Mono;
 /**
  * The handshake, with the gateway's admission rules: an invalid {@code client_id} is HTTP 400, in mode
  * {@code jwt} a token (header or {@code access_token}) that does not verify is HTTP 401, and a full instance
- * refuses new connections with HTTP 503 before upgrading (clients then try another instance).
+ * refuses new connections with HTTP 503 before upgrading (clients then try another instance). A browser
+ * {@code Origin} outside {@code allowed-origins} is HTTP 403.
  */
 final class GatewayWebSocketService extends HandshakeWebSocketService {
 
@@ -27,10 +28,12 @@ final class GatewayWebSocketService extends HandshakeWebSocketService {
   private final SessionRegistry registry;
   private final AuthProperties auth;
   private final TokenVerifier verifier;
+  private final AllowedOrigins origins;
 
   GatewayWebSocketService(GatewayUpgradeStrategy strategy, SessionRegistry registry, AuthProperties auth,
-      TokenVerifier verifier) {
+      TokenVerifier verifier, AllowedOrigins origins) {
     super(strategy);
+    this.origins = origins;
     this.registry = registry;
     this.auth = auth;
     this.verifier = verifier;
@@ -38,6 +41,13 @@ final class GatewayWebSocketService extends HandshakeWebSocketService {
 
   @Override
   public Mono<Void> handleRequest(ServerWebExchange exchange, WebSocketHandler handler) {
+    String origin = exchange.getRequest().getHeaders().getOrigin();
+    if (origin != null && !origins.allows(origin)) {
+      // Cross-site WebSocket hijacking guard: a browser page from elsewhere may not use a user's connection.
+      // Checked first, so such a page learns nothing (no 400/401/503 distinctions).
+      exchange.getResponse().setStatusCode(HttpStatus.FORBIDDEN);
+      return exchange.getResponse().setComplete();
+    }
     var clientId = Handshakes.clientId(exchange.getRequest().getURI());
     if (clientId.isPresent() && !Handshakes.isValidClientId(clientId.get())) {
       return Mono.error(new ServerWebInputException(

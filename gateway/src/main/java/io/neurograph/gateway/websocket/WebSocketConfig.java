@@ -29,6 +29,7 @@ class WebSocketConfig {
       AuthProperties auth, TokenVerifier verifier) {
     int maxFrame = (int) Math.min(Integer.MAX_VALUE, properties.maxFrameSize().toBytes());
     return new WebSocketHandlerAdapter(
-        new GatewayWebSocketService(new GatewayUpgradeStrategy(maxFrame), registry, auth, verifier));
+        new GatewayWebSocketService(new GatewayUpgradeStrategy(maxFrame), registry, auth, verifier,
+            new AllowedOrigins(properties.allowedOrigins())));
   }
 }
