@@ -240,7 +240,7 @@ public final class Field {
   }
 
   private boolean checkNumber(String field, JsonNode value, List<FieldProblem> problems, boolean bounded) {
-    if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
+    if (!isFiniteNumber(value)) {
       problems.add(new FieldProblem(field, "must be a finite number" + (bounded ? boundsText() : "")));
       return false;
     }
@@ -299,6 +299,14 @@ public final class Field {
     return false;
   }
 
+  /**
+   * A number a double can hold. An integer literal beyond the double range (over 308 digits) is a
+   * BigIntegerNode whose {@code doubleValue()} throws; the fallback makes it simply not finite.
+   */
+  private static boolean isFiniteNumber(JsonNode value) {
+    return value.isNumber() && Double.isFinite(value.doubleValue(Double.NaN));
+  }
+
   /** Compact UTF-8 JSON size of a node. */
   public static int encodedSize(JsonNode value) {
     return Json.write(value).getBytes(StandardCharsets.UTF_8).length;
@@ -308,7 +316,7 @@ public final class Field {
     boolean ok = value.isArray() && value.size() == 8;
     if (ok) {
       for (JsonNode element : value) {
-        if (!element.isNumber() || !Double.isFinite(element.doubleValue())) {
+        if (!isFiniteNumber(element)) {
           ok = false;
           break;
         }

@@ -91,6 +91,15 @@ class ClientFrameDecoderTest {
   }
 
   @Test
+  void anIntegerBeyondTheDoubleRangeIsNotAFiniteNumber() {
+    String huge = "9".repeat(400);
+    assertThat(rejected(create("\"weight\":" + huge)).details())
+        .extracting(FieldProblem::field).containsExactly("weight");
+    assertThat(rejected(create("\"coord_x\":[" + huge + ",0,0,0,0,0,0,0]")).details())
+        .extracting(FieldProblem::field).containsExactly("coord_x");
+  }
+
+  @Test
   void theNulCharacterIsRefusedInStringsAndMetadata() {
     assertThat(rejected(create("\"type\":\"a\\u0000b\"")).details())
         .containsExactly(new FieldProblem("type", "must not contain the NUL character"));

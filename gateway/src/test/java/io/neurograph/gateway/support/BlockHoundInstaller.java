@@ -30,6 +30,10 @@ public final class BlockHoundInstaller implements LauncherSessionListener {
         // instructions; under contention that is a park, not I/O.
         .allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue", "offer")
         .allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue", "remove")
+        // KafkaPublisher hands sends to its thread through an ArrayBlockingQueue: the non-blocking offer only
+        // takes the queue's lock for a few instructions, which under contention with the taking thread is a
+        // park, not I/O (the same case as the timer queue above).
+        .allowBlockingCallsInside("java.util.concurrent.ArrayBlockingQueue", "offer")
         // Reads /dev/urandom, which never blocks on Linux.
         .allowBlockingCallsInside("java.util.UUID", "randomUUID")
         // Record instead of throwing: an error thrown from inside JDK lock internals can leave a scheduler
