@@ -12,10 +12,7 @@ sealed interface ConnectDecision {
   /** Insert the edge. */
   record Insert() implements ConnectDecision {}
 
-  /** These tokens are unknown to the projection, which may still be behind: wait for it, then decide again. */
-  record AwaitProjection(Set<TokenId> missing) implements ConnectDecision {}
-
-  /** These tokens do not exist (the projection has caught up). */
+  /** These tokens do not exist (the projection has caught up before the decision). */
   record NotFound(Set<TokenId> missing, String message) implements ConnectDecision {}
 
   /** An edge with the same source, target and type exists. */
@@ -26,10 +23,8 @@ sealed interface ConnectDecision {
    *
    * @param live the connect's end tokens that the projection knows as live (and this transaction share-locked)
    * @param existing the id of the edge with the same (source, target, type), or {@code null}
-   * @param projectionCaughtUp whether the projection applied every token event published before this attempt
    */
-  static ConnectDecision decide(
-      GraphConnect connect, Set<TokenId> live, ConnectionId existing, boolean projectionCaughtUp) {
+  static ConnectDecision decide(GraphConnect connect, Set<TokenId> live, ConnectionId existing) {
     Set<TokenId> missing = new LinkedHashSet<>();
     if (!live.contains(connect.sourceId())) {
       missing.add(connect.sourceId());
@@ -38,9 +33,7 @@ sealed interface ConnectDecision {
       missing.add(connect.targetId());
     }
     if (!missing.isEmpty()) {
-      return projectionCaughtUp
-          ? new NotFound(missing, notFoundMessage(connect, missing))
-          : new AwaitProjection(missing);
+      return new NotFound(missing, notFoundMessage(connect, missing));
     }
     if (existing != null) {
       return new Conflict(existing);

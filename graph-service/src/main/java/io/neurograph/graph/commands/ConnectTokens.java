@@ -47,19 +47,16 @@ final class ConnectTokens implements GraphCommand<GraphConnect> {
   }
 
   @Override
-  public Mono<CommandOutcome> decide(GraphConnect connect, Request request, boolean projectionCaughtUp) {
+  public Mono<CommandOutcome> decide(GraphConnect connect, Request request) {
     return projection.lockLive(List.of(connect.sourceId(), connect.targetId()))
         .flatMap(live -> existing(connect).flatMap(existing -> {
-          ConnectDecision decision = ConnectDecision.decide(connect, live, existing.orElse(null), projectionCaughtUp);
+          ConnectDecision decision = ConnectDecision.decide(connect, live, existing.orElse(null));
           return outcome(decision, connect, request);
         }));
   }
 
   private Mono<CommandOutcome> outcome(ConnectDecision decision, GraphConnect connect, Request request) {
     String requestId = request.command().requestId();
-    if (decision instanceof ConnectDecision.AwaitProjection await) {
-      return Mono.just(CommandOutcome.awaitProjection(await.missing()));
-    }
     if (decision instanceof ConnectDecision.NotFound notFound) {
       return Mono.just(CommandOutcome.refused(Reply.error(ErrorCode.NOT_FOUND, notFound.message(), requestId)));
     }

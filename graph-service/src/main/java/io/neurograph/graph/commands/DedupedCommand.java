@@ -16,7 +16,6 @@ import io.neurograph.graph.store.StoredOutcome;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.transaction.ReactiveTransaction;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
@@ -29,12 +28,9 @@ import reactor.core.publisher.Mono;
  * <p>A command that names tokens ({@link GraphCommand#catchUpFirst}) first waits, outside any transaction,
  * until the {@link ProjectionBarrier} says the projection applied every token event Kafka had acknowledged
  * for them; token-service replies only after its events are acknowledged, so the decision then sees every
- * creation and deletion its client was told about. Otherwise, when the decision names tokens the
- * projection does not know yet, the transaction is rolled back (no
- * claim, nothing recorded), the {@link ProjectionBarrier} waits, outside any transaction, until the
- * projection applied every token event Kafka had acknowledged, and the command is decided once more, now
- * for good. If the projection does not catch up in time the requester gets {@code error UNAVAILABLE},
- * which is not recorded either: a retry with the same request id is decided afresh.
+ * creation and deletion its client was told about. If the projection does not catch up in time the
+ * requester gets {@code error UNAVAILABLE}, which is not recorded: a retry with the same request id is
+ * decided afresh.
  */
 final class DedupedCommand<P> implements RequestHandler<P> {
 
@@ -73,53 +69,34 @@ final class DedupedCommand<P> implements RequestHandler<P> {
   @Override
   public Mono<Reply> handle(P payload, Request request) {
     Set<TokenId> catchUp = command.catchUpFirst(payload);
-    if (!catchUp.isEmpty()) {
-      return barrier.awaitCaughtUp(catchUp).flatMap(caughtUp -> caughtUp
-          ? attempt(payload, request, true).flatMap(this::afterCommit)
-          : Mono.just(Reply.error(ErrorCode.UNAVAILABLE, CATCHING_UP, request.command().requestId())));
+    if (catchUp.isEmpty()) {
+      return attempt(payload, request).flatMap(this::afterCommit);
     }
-    return attempt(payload, request, false).flatMap(result -> {
-      if (result.awaitProjection().isEmpty()) {
-        return afterCommit(result);
-      }
-      log.debug("{} {} waits for the token projection: {}", request.command().type(), request.command().commandId(),
-          result.awaitProjection());
-      return barrier.awaitCaughtUp(result.awaitProjection()).flatMap(caughtUp -> caughtUp
-          ? attempt(payload, request, true).flatMap(this::afterCommit)
-          : Mono.just(Reply.error(ErrorCode.UNAVAILABLE, CATCHING_UP, request.command().requestId())));
-    });
+    return barrier.awaitCaughtUp(catchUp).flatMap(caughtUp -> caughtUp
+        ? attempt(payload, request).flatMap(this::afterCommit)
+        : Mono.just(Reply.error(ErrorCode.UNAVAILABLE, CATCHING_UP, request.command().requestId())));
   }
 
-  private Mono<Result> attempt(P payload, Request request, boolean projectionCaughtUp) {
+  private Mono<Result> attempt(P payload, Request request) {
     CommandMessage message = request.command();
-    return transactions.execute(transaction -> processed.claim(message.commandId(), message.type())
-            .flatMap(claimed -> claimed
-                ? apply(payload, request, projectionCaughtUp, transaction)
-                : replay(message)))
-        .single();
+    Mono<Result> once = processed.claim(message.commandId(), message.type())
+        .flatMap(claimed -> claimed ? apply(payload, request) : replay(message));
+    return transactions.transactional(once);
   }
 
-  private Mono<Result> apply(P payload, Request request, boolean projectionCaughtUp, ReactiveTransaction transaction) {
+  private Mono<Result> apply(P payload, Request request) {
     CommandMessage message = request.command();
-    return command.decide(payload, request, projectionCaughtUp).flatMap(outcome -> {
-      if (outcome.waitsForProjection()) {
-        if (projectionCaughtUp) {
-          return Mono.error(new IllegalStateException("decision waits for a projection that has caught up"));
-        }
-        // Nothing of this attempt may stay, not even the claim: the command is decided again later.
-        transaction.setRollbackOnly();
-        return Mono.just(new Result(null, null, outcome.awaitProjection()));
-      }
-      return outbox.append(outcome.events(), message.requestId(), request.traceparent())
-          .then(processed.complete(message.commandId(), outcome.reply().type(), Json.write(outcome.reply().payload())))
-          .thenReturn(new Result(outcome.reply(), outcome, Set.of()));
-    });
+    return command.decide(payload, request).flatMap(outcome ->
+        outbox.append(outcome.events(), message.requestId(), request.traceparent())
+            .then(processed.complete(message.commandId(), outcome.reply().type(),
+                Json.write(outcome.reply().payload())))
+            .thenReturn(new Result(outcome.reply(), outcome)));
   }
 
   private Mono<Result> replay(CommandMessage message) {
     return processed.find(message.commandId())
         .switchIfEmpty(Mono.error(() -> new IllegalStateException("claimed command id vanished")))
-        .map(stored -> new Result(storedReply(stored, message), null, Set.of()));
+        .map(stored -> new Result(storedReply(stored, message), null));
   }
 
   private static Reply storedReply(StoredOutcome stored, CommandMessage message) {
@@ -147,9 +124,6 @@ final class DedupedCommand<P> implements RequestHandler<P> {
         .thenReturn(result.reply());
   }
 
-  /**
-   * The reply, plus the outcome when this delivery applied the command (null for a replay); or, with no
-   * reply, the tokens to wait for.
-   */
-  private record Result(Reply reply, CommandOutcome fresh, Set<TokenId> awaitProjection) {}
+  /** The reply, plus the outcome when this delivery applied the command (null for a replay). */
+  private record Result(Reply reply, CommandOutcome fresh) {}
 }

@@ -27,7 +27,7 @@ final class DisconnectEdge implements GraphCommand<GraphDisconnect> {
   }
 
   @Override
-  public Mono<CommandOutcome> decide(GraphDisconnect disconnect, Request request, boolean projectionCaughtUp) {
+  public Mono<CommandOutcome> decide(GraphDisconnect disconnect, Request request) {
     return edges.delete(disconnect.connectionId())
         .map(removed -> {
           GraphDisconnected disconnected = new GraphDisconnected(

@@ -17,13 +17,10 @@ interface GraphCommand<P> {
   RequestType<P> type();
 
   /**
-   * Applies the change (or refuses it) within the current transaction.
-   *
-   * @param projectionCaughtUp whether the token projection has applied every token event published before
-   *     this attempt began; until it has, a token the projection does not know is no proof of absence, and
-   *     the decision may ask to wait instead ({@link CommandOutcome#awaitProjection()})
+   * Applies the change (or refuses it) within the current transaction; by then the projection has
+   * caught up on the tokens of {@link #catchUpFirst}.
    */
-  Mono<CommandOutcome> decide(P payload, Request request, boolean projectionCaughtUp);
+  Mono<CommandOutcome> decide(P payload, Request request);
 
   /**
    * Tokens whose acknowledged events the projection must have applied before this command is decided at

@@ -18,27 +18,19 @@ class ConnectDecisionTest {
 
   @Test
   void bothEndsLiveAndNoTwinInserts() {
-    assertThat(ConnectDecision.decide(connect, Set.of(source, target), null, false))
+    assertThat(ConnectDecision.decide(connect, Set.of(source, target), null))
         .isEqualTo(new ConnectDecision.Insert());
   }
 
   @Test
-  void anUnknownEndWaitsForTheProjectionFirst() {
-    assertThat(ConnectDecision.decide(connect, Set.of(source), null, false))
-        .isEqualTo(new ConnectDecision.AwaitProjection(Set.of(target)));
-    assertThat(ConnectDecision.decide(connect, Set.of(), null, false))
-        .isEqualTo(new ConnectDecision.AwaitProjection(Set.of(source, target)));
-  }
-
-  @Test
-  void anUnknownEndAfterTheProjectionCaughtUpIsNotFoundNamingIt() {
-    var target = (ConnectDecision.NotFound) ConnectDecision.decide(connect, Set.of(source), null, true);
+  void anUnknownEndIsNotFoundNamingIt() {
+    var target = (ConnectDecision.NotFound) ConnectDecision.decide(connect, Set.of(source), null);
     assertThat(target.message()).isEqualTo("Target token " + this.target + " not found");
 
-    var source = (ConnectDecision.NotFound) ConnectDecision.decide(connect, Set.of(this.target), null, true);
+    var source = (ConnectDecision.NotFound) ConnectDecision.decide(connect, Set.of(this.target), null);
     assertThat(source.message()).isEqualTo("Source token " + this.source + " not found");
 
-    var both = (ConnectDecision.NotFound) ConnectDecision.decide(connect, Set.of(), null, true);
+    var both = (ConnectDecision.NotFound) ConnectDecision.decide(connect, Set.of(), null);
     assertThat(both.missing()).containsExactly(this.source, this.target);
     assertThat(both.message()).contains(this.source.toString(), this.target.toString());
   }
@@ -47,7 +39,7 @@ class ConnectDecisionTest {
   void aTwinEdgeIsAConflictNamingIt() {
     ConnectionId existing = new ConnectionId(UUID.randomUUID());
 
-    assertThat(ConnectDecision.decide(connect, Set.of(source, target), existing, false))
+    assertThat(ConnectDecision.decide(connect, Set.of(source, target), existing))
         .isEqualTo(new ConnectDecision.Conflict(existing));
     assertThat(ConnectDecision.conflictMessage(connect, existing)).contains(existing.toString());
   }
