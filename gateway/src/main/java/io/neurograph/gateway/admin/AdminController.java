@@ -9,6 +9,7 @@ import io.neurograph.contracts.kafka.Topics;
 import io.neurograph.contracts.validation.Field;
 import io.neurograph.gateway.config.GatewayProperties;
 import io.neurograph.gateway.events.EventStream;
+import io.neurograph.gateway.events.Resumer;
 import io.neurograph.gateway.requests.KafkaPublisher;
 import io.neurograph.gateway.requests.PendingReplies;
 import io.neurograph.gateway.requests.ReplyStream;
@@ -55,9 +56,11 @@ class AdminController {
   private final KafkaPublisher publisher;
   private final Topics topics;
   private final String instanceId;
+  private final Resumer resumer;
 
   AdminController(SessionRegistry registry, EventStream events, ReplyStream replies, PendingReplies pending,
-      KafkaPublisher publisher, Topics topics, GatewayProperties properties) {
+      KafkaPublisher publisher, Topics topics, GatewayProperties properties, Resumer resumer) {
+    this.resumer = resumer;
     this.registry = registry;
     this.events = events;
     this.replies = replies;
@@ -72,7 +75,8 @@ class AdminController {
     return new StatsView(instanceId, ManagementFactory.getRuntimeMXBean().getUptime(), registry.stats(),
         pending.size(), publisher.queued(), events.eventsConsumed(), events.duplicatesDropped(),
         events.framesDelivered(),
-        replies.repliesReceived(), replies.repliesUnclaimed());
+        replies.repliesReceived(), replies.repliesUnclaimed(),
+        new ResumeStats(resumer.resumed(), resumer.notResumed(), resumer.failed(), resumer.eventsReplayed()));
   }
 
   @GetMapping("/ws/connections")
@@ -142,7 +146,18 @@ class AdminController {
       long eventDuplicatesDropped,
       long framesDelivered,
       long repliesReceived,
-      long repliesUnclaimed) {}
+      long repliesUnclaimed,
+      ResumeStats resumes) {}
+
+  /**
+   * {@code subscribe {since}} since start.
+   *
+   * @param resumed replayed from their cursor
+   * @param notResumed cursor beyond retention or unknown: started live with {@code resumed: false}
+   * @param failed refused (too many at once) or interrupted (Kafka unavailable)
+   * @param eventsReplayed events delivered by replays
+   */
+  record ResumeStats(long resumed, long notResumed, long failed, long eventsReplayed) {}
 
   /** {@code GET /ws/connections}: the oldest {@code limit} connections. */
   record ConnectionsView(String instanceId, int total, List<Session.SessionView> connections) {}

@@ -30,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  *     requests get {@code UNAVAILABLE}
  * @param outbound per-connection outbound buffer
  * @param rateLimit per-connection inbound rate limit
+ * @param resume replays for {@code subscribe {since}}
  * @param allowedOrigins browser origins allowed to connect ({@code https://app.example.com}, or with a
  *     {@code *} host wildcard: {@code https://*.example.com}); a handshake with another {@code Origin} is
  *     HTTP 403, one without {@code Origin} (not a browser) is allowed; empty = any origin (development)
@@ -49,6 +50,7 @@ public record GatewayProperties(
     @DefaultValue("10000") @Min(1) int publishQueue,
     @DefaultValue @Valid @NotNull Outbound outbound,
     @DefaultValue @Valid @NotNull RateLimit rateLimit,
+    @DefaultValue @Valid @NotNull Resume resume,
     List<@NotBlank String> allowedOrigins) {
 
   /** Fills the random instance id. */
@@ -70,6 +72,22 @@ public record GatewayProperties(
       @DefaultValue("1000") @Min(1) int maxMessages,
       @DefaultValue("4MB") @NotNull DataSize maxBytes,
       @DefaultValue("5s") @NotNull Duration closeGrace) {}
+
+  /**
+   * Replays from a cursor. Each runs on its own thread with its own Kafka consumer, so the number at once
+   * is capped; more wait in a bounded queue, and beyond that a resume is refused with {@code UNAVAILABLE}.
+   *
+   * @param maxConcurrent replays running at once on this instance
+   * @param maxWaiting replays waiting for a free slot
+   * @param catchUpTimeout how long a resume waits for this instance to reach a cursor written by an instance
+   *     that was ahead of it
+   * @param stallTimeout a replay that gets nothing from Kafka for this long gives up with {@code UNAVAILABLE}
+   */
+  public record Resume(
+      @DefaultValue("8") @Min(1) @Max(256) int maxConcurrent,
+      @DefaultValue("1000") @Min(0) int maxWaiting,
+      @DefaultValue("10s") @NotNull Duration catchUpTimeout,
+      @DefaultValue("30s") @NotNull Duration stallTimeout) {}
 
   /**
    * Token bucket per connection, counted in inbound frames.

@@ -10,7 +10,8 @@ import java.util.Optional;
  * A resume position: for every partition of every event source the gateway reads, the offset of the next
  * record not yet delivered. Events on different partitions have no order between them, so a position in
  * "everything the gateway delivers" needs all of them. Opaque to clients: {@code 1.} + base64url of
- * {@code t0=12,t1=7,s0=3} (t = token events, s = operator messages).
+ * {@code t0=12,t1=7,g0=4,s0=3} (t = token events, g = graph events, s = operator messages). Every gateway
+ * instance names partitions alike, so a cursor from one instance resumes on any other.
  */
 public record Cursor(Map<String, Long> next) {
 
@@ -46,7 +47,11 @@ public record Cursor(Map<String, Long> next) {
         if (eq <= 0) {
           return Optional.empty();
         }
-        positions.put(entry.substring(0, eq), Long.parseLong(entry.substring(eq + 1)));
+        long offset = Long.parseLong(entry.substring(eq + 1));
+        if (offset < 0) {
+          return Optional.empty();
+        }
+        positions.put(entry.substring(0, eq), offset);
       }
       return Optional.of(new Cursor(positions));
     } catch (IllegalArgumentException e) {

@@ -2,11 +2,8 @@ package io.neurograph.gateway.events;
 
 import io.neurograph.contracts.Envelope;
 import io.neurograph.contracts.Json;
-import io.neurograph.contracts.kafka.ClientTopics;
 import io.neurograph.contracts.kafka.EventMessage;
 import io.neurograph.contracts.kafka.Topics;
-import io.neurograph.contracts.messages.MessageRegistry;
-import io.neurograph.contracts.messages.ServerMessageType;
 import io.neurograph.gateway.kafka.AssignedConsumer;
 import io.neurograph.gateway.kafka.PartitionProbe;
 import io.neurograph.gateway.session.Outgoing;
@@ -19,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -29,21 +27,18 @@ import org.springframework.kafka.listener.BatchMessageListener;
 import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Reads every event source once for this whole instance (never once per client) and fans each event out
  * to the local subscribers of the client topics it belongs to. One consumer thread, assigned every
  * partition explicitly (no consumer group: each instance needs all events), starting at the end offsets
- * read at start-up; every delivery carries the cursor after it.
+ * read at start-up; every delivery carries the cursor after it. Replays from a cursor happen elsewhere
+ * ({@link Resumer}), on their own consumers, so they never hold this one up.
  */
 @Component
 public class EventStream implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(EventStream.class);
-  private static final String TOKEN_EVENTS = "t";
-  private static final String GRAPH_EVENTS = "g";
-  private static final String SYSTEM_EVENTS = "s";
   /** How many recent event ids are remembered to drop republished duplicates (a few MB). */
   static final int RECENT_EVENT_IDS = 32_768;
 
@@ -52,8 +47,11 @@ public class EventStream implements SmartLifecycle {
   private final SessionRegistry registry;
   private final Duration startupTimeout = Duration.ofSeconds(60);
   private final Map<TopicPartition, String> aliases = new HashMap<>();
-  // Only the consumer thread writes positions; other threads read the published cursor text.
+  // Written by the consumer thread under the seam lock, so a subscription can start at an exact position.
+  private final Object seam = new Object();
   private final Map<String, Long> positions = new HashMap<>();
+  private volatile Map<String, Long> publishedPositions = Map.of();
+  private volatile Map<String, TopicPartition> partitionsByAlias = Map.of();
   // A relay that crashed after publishing but before recording it publishes the same event again (same
   // event_id, later offset); clients should see it once. Consumer thread only; the oldest id is dropped.
   private final Map<String, Boolean> recentEventIds = new LinkedHashMap<>(1024, 0.75f, false) {
@@ -79,20 +77,27 @@ public class EventStream implements SmartLifecycle {
   public void start() {
     PartitionProbe probe = new PartitionProbe(consumers, startupTimeout);
     Map<String, String> topicAliases = Map.of(
-        topics.tokenEvents(), TOKEN_EVENTS, topics.graphEvents(), GRAPH_EVENTS, topics.systemEvents(), SYSTEM_EVENTS);
+        topics.tokenEvents(), EventRouting.TOKEN_EVENTS, topics.graphEvents(), EventRouting.GRAPH_EVENTS,
+        topics.systemEvents(), EventRouting.SYSTEM_EVENTS);
     List<TopicPartition> partitions =
         probe.partitions(List.of(topics.tokenEvents(), topics.graphEvents(), topics.systemEvents()));
     Map<TopicPartition, Long> ends = probe.endOffsets(partitions);
     TopicPartitionOffset[] assignment = new TopicPartitionOffset[partitions.size()];
-    for (int i = 0; i < partitions.size(); i++) {
-      TopicPartition tp = partitions.get(i);
-      String alias = topicAliases.get(tp.topic()) + tp.partition();
-      aliases.put(tp, alias);
-      long end = ends.getOrDefault(tp, 0L);
-      positions.put(alias, end);
-      assignment[i] = new TopicPartitionOffset(tp.topic(), tp.partition(), end);
+    Map<String, TopicPartition> byAlias = new HashMap<>();
+    synchronized (seam) {
+      for (int i = 0; i < partitions.size(); i++) {
+        TopicPartition tp = partitions.get(i);
+        String alias = topicAliases.get(tp.topic()) + tp.partition();
+        aliases.put(tp, alias);
+        byAlias.put(alias, tp);
+        long end = ends.getOrDefault(tp, 0L);
+        positions.put(alias, end);
+        assignment[i] = new TopicPartitionOffset(tp.topic(), tp.partition(), end);
+      }
+      publishedPositions = Map.copyOf(positions);
+      currentCursor = new Cursor(positions).encode();
     }
-    currentCursor = new Cursor(positions).encode();
+    partitionsByAlias = Map.copyOf(byAlias);
     consumer.start(consumers, (BatchMessageListener<String, String>) this::onBatch, assignment);
     log.info("Fanning out events from {} partitions of {}, {} and {}", partitions.size(), topics.tokenEvents(),
         topics.graphEvents(), topics.systemEvents());
@@ -128,57 +133,101 @@ public class EventStream implements SmartLifecycle {
     return framesDelivered.get();
   }
 
+  /**
+   * Runs {@code action} at an exact seam of the event stream: every event before the position it is given
+   * has been handed out, none after it has. Held per event (not per batch), so a caller waits at most
+   * for one event's fan-out.
+   */
+  public <T> T atSeam(Function<Cursor, T> action) {
+    synchronized (seam) {
+      return action.apply(new Cursor(positions));
+    }
+  }
+
+  /**
+   * Waits (replay threads only, never an event loop) until this instance has handed out every event
+   * before {@code cursor}: a cursor from an instance that is ahead of this one must not start a
+   * subscription whose live part would repeat what the client already has.
+   *
+   * @return false when that did not happen within {@code timeout}
+   */
+  public boolean awaitReached(Cursor cursor, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (seam) {
+      while (!reached(cursor)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          seam.wait(Math.max(1, Math.min(left / 1_000_000, 100)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Whether this instance has handed out every event before {@code cursor} (partitions it does not read are ignored). */
+  boolean reached(Cursor cursor) {
+    Map<String, Long> published = publishedPositions;
+    for (Map.Entry<String, Long> entry : cursor.next().entrySet()) {
+      Long here = published.get(entry.getKey());
+      if (here != null && here < entry.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The Kafka partition behind each alias this instance reads. */
+  public Map<String, TopicPartition> partitions() {
+    return partitionsByAlias;
+  }
+
   private void onBatch(List<ConsumerRecord<String, String>> records) {
     for (ConsumerRecord<String, String> record : records) {
-      String alias = aliases.get(new TopicPartition(record.topic(), record.partition()));
-      positions.put(alias, record.offset() + 1);
-      eventsConsumed.incrementAndGet();
-      EventMessage event;
-      try {
-        event = Json.read(record.value(), EventMessage.class);
-      } catch (JacksonException | IllegalArgumentException e) {
-        log.warn("Skipping unreadable event at {}-{}@{}", record.topic(), record.partition(), record.offset());
-        continue;
-      }
-      if (event.eventId() != null && recentEventIds.put(event.eventId(), Boolean.TRUE) != null) {
-        duplicatesDropped.incrementAndGet();
-        log.debug("Dropping republished event {} at {}-{}@{}", event.eventId(), record.topic(), record.partition(),
-            record.offset());
-        continue;
-      }
-      if (alias.startsWith(TOKEN_EVENTS)) {
-        deliverServiceEvent(event, tokenEventTopics(event));
-      } else if (alias.startsWith(GRAPH_EVENTS)) {
-        deliverServiceEvent(event, graphEventTopics(event));
-      } else {
-        deliverOperatorMessage(event);
+      synchronized (seam) {
+        onRecord(record);
       }
     }
-    currentCursor = new Cursor(positions).encode();
-  }
-
-  /** A token event goes to {@code tokens} and the token's own topic. */
-  private static List<String> tokenEventTopics(EventMessage event) {
-    return event.subject() == null ? List.of() : ClientTopics.forTokenEvent(event.subject());
-  }
-
-  /** A graph event goes to {@code graph} and the topics of both end tokens, named in its data. */
-  private static List<String> graphEventTopics(EventMessage event) {
-    JsonNode data = event.data();
-    JsonNode source = data == null ? null : data.get("source_id");
-    JsonNode target = data == null ? null : data.get("target_id");
-    if (source == null || target == null || !source.isString() || !target.isString()) {
-      return List.of();
+    String cursor;
+    synchronized (seam) {
+      cursor = new Cursor(positions).encode();
+      publishedPositions = Map.copyOf(positions);
+      seam.notifyAll();
     }
-    return ClientTopics.forGraphEvent(source.stringValue(), target.stringValue());
+    currentCursor = cursor;
   }
 
-  private void deliverServiceEvent(EventMessage event, List<String> clientTopics) {
-    boolean deliverable = MessageRegistry.server(event.type())
-        .map(type -> type.kinds().contains(ServerMessageType.Kind.EVENT))
-        .orElse(false);
-    if (!deliverable || clientTopics.isEmpty()) {
-      log.warn("Skipping event of unknown type or shape {} ({})", event.type(), event.eventId());
+  private void onRecord(ConsumerRecord<String, String> record) {
+    String alias = aliases.get(new TopicPartition(record.topic(), record.partition()));
+    positions.put(alias, record.offset() + 1);
+    eventsConsumed.incrementAndGet();
+    EventMessage event;
+    try {
+      event = Json.read(record.value(), EventMessage.class);
+    } catch (JacksonException | IllegalArgumentException e) {
+      log.warn("Skipping unreadable event at {}-{}@{}", record.topic(), record.partition(), record.offset());
+      return;
+    }
+    if (event.eventId() != null && recentEventIds.put(event.eventId(), Boolean.TRUE) != null) {
+      duplicatesDropped.incrementAndGet();
+      log.debug("Dropping republished event {} at {}-{}@{}", event.eventId(), record.topic(), record.partition(),
+          record.offset());
+      return;
+    }
+    String source = EventRouting.source(alias);
+    if (EventRouting.isBroadcast(source, event)) {
+      deliver(registry.sessions(), Outgoing.of(Envelope.notice(event.type(), event.data())));
+      return;
+    }
+    List<String> clientTopics = EventRouting.topics(source, event);
+    if (clientTopics.isEmpty()) {
+      log.warn("Skipping event of unknown type or shape {} ({}) at {}-{}@{}", event.type(), event.eventId(),
+          record.topic(), record.partition(), record.offset());
       return;
     }
     String cursor = null;
@@ -190,21 +239,12 @@ public class EventStream implements SmartLifecycle {
       if (cursor == null) {
         cursor = new Cursor(positions).encode();
       }
-      deliver(subscribers, Outgoing.of(Envelope.delivery(event.type(), event.data(), topic, cursor)));
-    }
-  }
-
-  private void deliverOperatorMessage(EventMessage event) {
-    if ("system.broadcast".equals(event.type())) {
-      deliver(registry.sessions(), Outgoing.of(Envelope.notice(event.type(), event.data())));
-    } else if ("system.message".equals(event.type()) && event.subject() != null) {
-      Set<Session> subscribers = registry.subscribers(event.subject());
-      if (!subscribers.isEmpty()) {
-        String cursor = new Cursor(positions).encode();
-        deliver(subscribers, Outgoing.of(Envelope.delivery(event.type(), event.data(), event.subject(), cursor)));
+      Outgoing frame = Outgoing.of(Envelope.delivery(event.type(), event.data(), topic, cursor));
+      for (Session session : subscribers) {
+        if (session.deliver(topic, frame)) {
+          framesDelivered.incrementAndGet();
+        }
       }
-    } else {
-      log.warn("Skipping operator message of unknown type {}", event.type());
     }
   }
 

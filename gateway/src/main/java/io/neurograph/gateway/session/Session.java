@@ -5,6 +5,7 @@ import io.neurograph.gateway.auth.Principal;
 import io.neurograph.gateway.config.GatewayProperties;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,6 +44,11 @@ public final class Session {
   private final AtomicLong messagesOut = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Set<String> topics = ConcurrentHashMap.newKeySet();
+  // Only subscriptions resuming from a cursor have a gate, and only until their replay is done.
+  private final Map<String, ResumeGate> gates = new ConcurrentHashMap<>();
+  // Replay threads wait on this for the writer to drain the queue; the writer only notifies when asked.
+  private final Object room = new Object();
+  private volatile boolean roomWanted;
   private final TokenBucket bucket;
   private final Runnable onSlowConsumer;
   // Holds only the latest principal: the auth watch restarts its timer from whatever is current.
@@ -122,9 +128,76 @@ public final class Session {
     return topics.add(topic);
   }
 
-  /** Removes a topic; false when it was not there. */
+  /** Removes a topic (stopping its replay, if any); false when it was not there. */
   boolean removeTopic(String topic) {
+    ResumeGate gate = gates.remove(topic);
+    if (gate != null) {
+      gate.cancel();
+    }
     return topics.remove(topic);
+  }
+
+  /** A gate for a subscription that resumes from a cursor, bounded like the outbound queue. */
+  public ResumeGate newResumeGate(String topic) {
+    return new ResumeGate(this, topic, maxMessages, maxBytes);
+  }
+
+  /** Back to the fast path once a replay is over. */
+  void dropGate(String topic, ResumeGate gate) {
+    gates.remove(topic, gate);
+  }
+
+  /** Attaches the gate of a resuming subscription to its topic. */
+  void putGate(String topic, ResumeGate gate) {
+    gates.put(topic, gate);
+  }
+
+  /** Whether {@code gate} is still the one of {@code topic} (false once unsubscribed or closed). */
+  boolean hasGate(String topic, ResumeGate gate) {
+    return gates.get(topic) == gate;
+  }
+
+  /**
+   * Queues an event delivered on {@code topic}; while that subscription replays older events, the frame
+   * waits behind them instead.
+   */
+  public boolean deliver(String topic, Outgoing frame) {
+    if (!gates.isEmpty()) {
+      ResumeGate gate = gates.get(topic);
+      if (gate != null && gate.hold(frame)) {
+        return true;
+      }
+    }
+    return offer(frame);
+  }
+
+  /**
+   * Blocks until the outbound queue is at most half full, so a replay goes at the client's pace instead of
+   * overflowing it. Only for replay threads, never an event loop.
+   *
+   * @return false when the connection closes first
+   */
+  public boolean awaitRoom() {
+    synchronized (room) {
+      while (!hasRoom()) {
+        if (closing) {
+          return false;
+        }
+        roomWanted = true;
+        try {
+          // Bounded so a close (which does not notify) is noticed soon.
+          room.wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return !closing;
+    }
+  }
+
+  private boolean hasRoom() {
+    return queuedMessages.get() <= maxMessages / 2 && queuedBytes.get() <= maxBytes / 2;
   }
 
   /** Sends one envelope (serialized here). */
@@ -171,6 +244,19 @@ public final class Session {
     return true;
   }
 
+  /** Closes with 4008 because {@code what} outgrew its bound. */
+  void closeSlow(String what) {
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      closing = true;
+    }
+    log.info("Closing {} (client {}): too many {}", connectionId, clientId, what);
+    onSlowConsumer.run();
+    requestClose(SLOW_CONSUMER);
+  }
+
   /**
    * Sends a last frame and closes with {@code status} once it has been written (a plain {@link #requestClose}
    * drops frames still queued, and its close frame could overtake them). Closes at once when the frame
@@ -194,6 +280,12 @@ public final class Session {
           queuedMessages.decrementAndGet();
           queuedBytes.addAndGet(-frame.bytes());
           messagesOut.incrementAndGet();
+          if (roomWanted && hasRoom()) {
+            synchronized (room) {
+              roomWanted = false;
+              room.notifyAll();
+            }
+          }
           if (frame == closeAfter) {
             lastFrameTaken.tryEmitEmpty();
           }

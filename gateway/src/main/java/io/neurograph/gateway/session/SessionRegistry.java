@@ -101,6 +101,39 @@ public class SessionRegistry implements SmartLifecycle {
     }
   }
 
+  /**
+   * Reserves a subscription that will resume from a cursor: it counts against the limit at once, but joins
+   * the topic index only when {@link #activate} finds the seam.
+   */
+  public SubscribeOutcome reserve(Session session, String topic, ResumeGate gate) {
+    synchronized (session) {
+      if (session.topics().contains(topic) || session.isClosing()) {
+        return SubscribeOutcome.ALREADY_SUBSCRIBED;
+      }
+      if (session.topics().size() >= properties.maxSubscriptions()) {
+        return SubscribeOutcome.LIMIT_REACHED;
+      }
+      session.addTopic(topic);
+      session.putGate(topic, gate);
+      return SubscribeOutcome.SUBSCRIBED;
+    }
+  }
+
+  /**
+   * Lets live events reach a reserved subscription (they wait at its gate until the replay is done).
+   *
+   * @return false when it was unsubscribed, or the connection closed, in the meantime
+   */
+  public boolean activate(Session session, String topic, ResumeGate gate) {
+    synchronized (session) {
+      if (!session.hasGate(topic, gate) || session.isClosing()) {
+        return false;
+      }
+      byTopic.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(session);
+      return true;
+    }
+  }
+
   /** Removes a subscription; false when there was none. */
   public boolean unsubscribe(Session session, String topic) {
     synchronized (session) {

@@ -34,6 +34,9 @@ public final class BlockHoundInstaller implements LauncherSessionListener {
         // takes the queue's lock for a few instructions, which under contention with the taking thread is a
         // park, not I/O (the same case as the timer queue above).
         .allowBlockingCallsInside("java.util.concurrent.ArrayBlockingQueue", "offer")
+        // Netty's pooled allocator grows its buffer magazines under a StampedLock: a few instructions, contended
+        // only between event loops allocating at once; not I/O.
+        .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
         // Reads /dev/urandom, which never blocks on Linux.
         .allowBlockingCallsInside("java.util.UUID", "randomUUID")
         // Record instead of throwing: an error thrown from inside JDK lock internals can leave a scheduler

@@ -48,6 +48,18 @@ public final class KafkaTestSupport implements AutoCloseable {
     return event;
   }
 
+  /** Publishes a token event without waiting for the ack (order per key holds); {@link #flush} waits for all. */
+  public void publishTokenEventAsync(String topic, String type, String tokenId, JsonNode data) {
+    EventMessage event = new EventMessage(UUID.randomUUID().toString(), type, 1, Instant.now(),
+        "neurograph/token-service", tokenId, "req-" + UUID.randomUUID(), data);
+    producer.send(new ProducerRecord<>(topic, tokenId, Json.write(event)));
+  }
+
+  /** Waits until every record sent so far is acknowledged. */
+  public void flush() {
+    producer.flush();
+  }
+
   /** Answers a command on the reply topic, as the owning service would. */
   public void reply(String repliesTopic, CommandMessage command, String type, Object payload) {
     ReplyMessage reply = new ReplyMessage(command.replyKey(), command.requestId(), command.commandId(), type,
