@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one-command local platform: Kafka (KRaft), PostgreSQL and Redis, embedded unless external ones are
- * named by environment variables, then every service of {@link Services#ALL} as its own JVM. Ctrl-C stops
- * everything in reverse order and exits with 0.
+ * named by environment variables, then every service of {@link Services#ALL} as its own JVM (as many
+ * instances of each as asked for). Ctrl-C stops everything in reverse order and exits with 0.
  */
 public final class DevStack {
 
@@ -44,6 +45,8 @@ public final class DevStack {
   private final List<ServiceSpec> services;
   private final StopList stopList = new StopList();
   private final AtomicBoolean signalled = new AtomicBoolean();
+  // Part of every instance id: another devstack on the same Kafka must not receive this one's replies.
+  private final String runId = UUID.randomUUID().toString().substring(0, 8);
 
   private DevStack(Options options, Map<String, String> env, Console console, List<ServiceSpec> services) {
     this.options = options;
@@ -96,10 +99,14 @@ public final class DevStack {
         return 1;
       }
       for (ServiceSpec service : services) {
-        if (!Ports.isFree(options.port(service))) {
-          console.error("port " + options.port(service) + " for " + service.name() + " is in use (another devstack,"
-              + " or the service started by hand?); pick another with " + service.portOption());
-          return 1;
+        for (int instance = 1; instance <= options.instances(service); instance++) {
+          int port = options.port(service, instance);
+          if (!Ports.isFree(port)) {
+            console.error("port " + port + " for " + service.instanceName(instance, options.instances(service))
+                + " is in use (another devstack, or the service started by hand?); pick another with "
+                + service.portOption());
+            return 1;
+          }
         }
       }
     }
@@ -127,13 +134,25 @@ public final class DevStack {
       }
       List<Row> rows = new ArrayList<>(infraRows(kafka, postgres, redis, dataDir));
       for (ServiceSpec service : services) {
-        ServiceProcess process = startService(service, jars.get(service), serviceEnv, logsDir);
-        if (process == null) {
-          return 1;
+        int count = options.instances(service);
+        for (int instance = 1; instance <= count; instance++) {
+          String name = service.instanceName(instance, count);
+          Map<String, String> instanceEnv = new LinkedHashMap<>(serviceEnv);
+          String instanceId = name + "-" + runId;
+          service.instanceIdVariable().ifPresent(variable -> instanceEnv.put(variable, instanceId));
+          ServiceProcess process = startService(name, options.port(service, instance), jars.get(service), instanceEnv,
+              logsDir);
+          if (process == null) {
+            return 1;
+          }
+          Path shownLog = options.logsDir().resolve(name + ".log");
+          String note = (service.instanceIdVariable().isPresent() ? "instance id " + instanceId + "; " : "")
+              + "log: " + shownLog;
+          rows.add(new Row(name, process.baseUrl(), note));
+          // With several instances each address says whose it is; alone, the plain label reads better.
+          service.links().forEach(link -> rows.add(new Row(count == 1 ? link.label() : name + " " + link.label(),
+              link.url(process.port()), "")));
         }
-        Path shownLog = options.logsDir().resolve(service.name() + ".log");
-        rows.add(new Row(service.name(), process.baseUrl(), "log: " + shownLog));
-        service.links().forEach(link -> rows.add(new Row(link.label(), link.url(process.port()), "")));
       }
       console.table("NeuroGraph devstack is up (" + seconds(started) + " s):", rows, footer());
       return awaitSignal();
@@ -171,7 +190,7 @@ public final class DevStack {
     if (external != null && !external.isBlank()) {
       return KafkaBroker.external(external.trim());
     }
-    boolean aServiceWantsIt = services.stream().anyMatch(s -> options.port(s) == KafkaBroker.DEFAULT_PORT);
+    boolean aServiceWantsIt = services.stream().anyMatch(s -> options.ports(s).contains(KafkaBroker.DEFAULT_PORT));
     int port = options.kafkaPort().orElseGet(
         () -> aServiceWantsIt ? Ports.free() : Ports.preferredOrFree(KafkaBroker.DEFAULT_PORT));
     return stopList.start("Kafka", () -> KafkaBroker.embedded(port, Ports.free(), dataDir.resolve("kafka")),
@@ -200,19 +219,18 @@ public final class DevStack {
         server -> server::close);
   }
 
-  /** Starts one service and waits until it is ready; null (after stopping everything) when it fails. */
-  private ServiceProcess startService(ServiceSpec service, Path jar, Map<String, String> serviceEnv, Path logsDir) {
+  /** Starts one instance of a service and waits until it is ready; null (after stopping everything) when it fails. */
+  private ServiceProcess startService(String name, int port, Path jar, Map<String, String> serviceEnv, Path logsDir) {
     long started = System.nanoTime();
-    Path logFile = logsDir.resolve(service.name() + ".log");
-    ServiceProcess process = stopList.start(service.name(),
-        () -> ServiceProcess.builder(service.name(), jar)
-            .port(options.port(service))
+    Path logFile = logsDir.resolve(name + ".log");
+    ServiceProcess process = stopList.start(name,
+        () -> ServiceProcess.builder(name, jar)
+            .port(port)
             .env(serviceEnv)
             .logFile(logFile)
             .start(),
         this::stopStep);
-    log.info("Started {} (pid {}) from {}; waiting until it is ready, log: {}", service.name(), process.pid(), jar,
-        logFile);
+    log.info("Started {} (pid {}) from {}; waiting until it is ready, log: {}", name, process.pid(), jar, logFile);
     try {
       process.awaitReady();
     } catch (ServiceStartException e) {
@@ -220,11 +238,11 @@ public final class DevStack {
         throw new StopList.Stopping();
       }
       console.error(e.getMessage());
-      console.logTail(service.name(), logFile, process.tail(LOG_TAIL_LINES));
+      console.logTail(name, logFile, process.tail(LOG_TAIL_LINES));
       stopList.stopAll();
       return null;
     }
-    log.info("{} is ready at {} ({} s)", service.name(), process.baseUrl(), seconds(started));
+    log.info("{} is ready at {} ({} s)", name, process.baseUrl(), seconds(started));
     process.onExit().thenAccept(p -> {
       if (!stopList.isStopping()) {
         log.error("{} exited unexpectedly with code {}; the rest keeps running. Its log: {}", p.name(), p.exitCode(),

@@ -16,31 +16,61 @@ import java.util.OptionalInt;
 
 /**
  * The parsed command line. {@code kafkaPort} empty means 9092 when free, else any free port; {@code dataDir}
- * empty means a temporary directory deleted on exit.
+ * empty means a temporary directory deleted on exit; a service missing from {@code instanceCounts} runs once.
  */
-public record Options(boolean help, boolean infraOnly, Map<String, Integer> servicePorts, OptionalInt kafkaPort,
-    Optional<Path> dataDir, Path logsDir) {
+public record Options(boolean help, boolean infraOnly, Map<String, Integer> servicePorts,
+    Map<String, Integer> instanceCounts, OptionalInt kafkaPort, Optional<Path> dataDir, Path logsDir) {
 
   /** Where service and server logs go unless {@code --logs-dir} says otherwise. */
   public static final Path DEFAULT_LOGS_DIR = Path.of(".devstack", "logs");
+  /** The most instances of one service devstack starts; more would not fit on one machine anyway. */
+  public static final int MAX_INSTANCES = 8;
+  /**
+   * Instance n of a service listens on its port + {@code PORT_STEP * (n - 1)}. Ten apart, because the default
+   * ports differ in the last digit (8000, 8081, 8082), so no instance of one service lands on another's.
+   */
+  public static final int PORT_STEP = 10;
 
-  /** Copies the map. */
+  /** Copies the maps. */
   public Options {
     servicePorts = Map.copyOf(servicePorts);
+    instanceCounts = Map.copyOf(instanceCounts);
   }
 
-  /** The HTTP port of a service. */
+  /** The HTTP port of a service's first instance. */
   public int port(ServiceSpec service) {
     return servicePorts.getOrDefault(service.name(), service.defaultPort());
+  }
+
+  /** The HTTP port of instance {@code instance} (1-based) of a service. */
+  public int port(ServiceSpec service, int instance) {
+    return port(service) + PORT_STEP * (instance - 1);
+  }
+
+  /** How many instances of a service run. */
+  public int instances(ServiceSpec service) {
+    return instanceCounts.getOrDefault(service.name(), 1);
+  }
+
+  /** The HTTP ports of every instance of a service, first instance first. */
+  public List<Integer> ports(ServiceSpec service) {
+    List<Integer> ports = new ArrayList<>();
+    for (int instance = 1; instance <= instances(service); instance++) {
+      ports.add(port(service, instance));
+    }
+    return ports;
   }
 
   /** Parses {@code args} for devstack running {@code services}; {@code --opt value} and {@code --opt=value} both work. */
   public static Options parse(List<String> args, List<ServiceSpec> services) throws UsageException {
     Map<String, ServiceSpec> portOptions = new HashMap<>();
     services.forEach(s -> portOptions.put(s.portOption(), s));
+    Map<String, ServiceSpec> instanceOptions = new HashMap<>();
+    services.forEach(s -> instanceOptions.put(s.instancesOption(), s));
     boolean help = false;
     boolean infraOnly = false;
     Map<String, Integer> ports = new LinkedHashMap<>();
+    Map<String, Integer> counts = new LinkedHashMap<>();
     OptionalInt kafkaPort = OptionalInt.empty();
     Optional<Path> dataDir = Optional.empty();
     Path logsDir = DEFAULT_LOGS_DIR;
@@ -68,18 +98,35 @@ public record Options(boolean help, boolean infraOnly, Map<String, Integer> serv
         case "--data-dir" -> dataDir = Optional.of(path(name, inlineValue != null ? inlineValue : valueAfter(args, i++, name)));
         case "--logs-dir" -> logsDir = path(name, inlineValue != null ? inlineValue : valueAfter(args, i++, name));
         default -> {
+          ServiceSpec counted = instanceOptions.get(name);
           ServiceSpec service = portOptions.get(name);
-          if (service == null) {
+          if (counted == null && service == null) {
             throw new UsageException(arg.startsWith("-") ? "unknown option " + name : "unexpected argument " + arg);
           }
           String value = inlineValue != null ? inlineValue : valueAfter(args, i++, name);
-          ports.put(service.name(), port(name, value));
+          if (counted != null) {
+            counts.put(counted.name(), instanceCount(name, value));
+          } else {
+            ports.put(service.name(), port(name, value));
+          }
         }
       }
     }
-    Options options = new Options(help, infraOnly, ports, kafkaPort, dataDir, logsDir);
+    Options options = new Options(help, infraOnly, ports, counts, kafkaPort, dataDir, logsDir);
+    options.requirePortsInRange(services);
     options.requireDistinctPorts(services);
     return options;
+  }
+
+  private void requirePortsInRange(List<ServiceSpec> services) throws UsageException {
+    for (ServiceSpec service : services) {
+      int last = port(service, instances(service));
+      if (last > 65_535) {
+        throw new UsageException(service.instancesOption() + " " + instances(service) + " needs ports "
+            + port(service) + " to " + last + " (one every " + PORT_STEP + "), beyond 65535; lower "
+            + service.portOption());
+      }
+    }
   }
 
   private void requireDistinctPorts(List<ServiceSpec> services) throws UsageException {
@@ -88,11 +135,31 @@ public record Options(boolean help, boolean infraOnly, Map<String, Integer> serv
       owners.put(kafkaPort.getAsInt(), "--kafka-port");
     }
     for (ServiceSpec service : services) {
-      String other = owners.putIfAbsent(port(service), service.portOption());
-      if (other != null) {
-        throw new UsageException(service.portOption() + " and " + other + " both use port " + port(service));
+      int count = instances(service);
+      for (int instance = 1; instance <= count; instance++) {
+        String owner = instance == 1 ? service.portOption()
+            : service.instanceName(instance, count) + " (" + service.portOption() + " + " + PORT_STEP * (instance - 1)
+                + ")";
+        int port = port(service, instance);
+        String other = owners.putIfAbsent(port, owner);
+        if (other != null) {
+          throw new UsageException(owner + " and " + other + " both use port " + port);
+        }
       }
     }
+  }
+
+  private static int instanceCount(String option, String value) throws UsageException {
+    try {
+      int count = Integer.parseInt(value.trim());
+      if (count >= 1 && count <= MAX_INSTANCES) {
+        return count;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException(option + " needs a number of instances from 1 to " + MAX_INSTANCES + ", not '" + value
+        + "'");
   }
 
   private static String valueAfter(List<String> args, int index, String option) throws UsageException {
@@ -127,8 +194,13 @@ public record Options(boolean help, boolean infraOnly, Map<String, Integer> serv
     options.add(new String[] {"--infra-only",
         "start only Kafka, PostgreSQL and Redis and print the environment a service needs"});
     for (ServiceSpec service : services) {
+      options.add(new String[] {service.instancesOption() + " N",
+          "how many instances of " + service.name() + " to start, 1 to " + MAX_INSTANCES + " (default 1)"});
+    }
+    for (ServiceSpec service : services) {
       options.add(new String[] {service.portOption() + " N",
-          "HTTP port of " + service.name() + " (default " + service.defaultPort() + ")"});
+          "HTTP port of " + service.name() + " (default " + service.defaultPort() + "); instance n gets N + "
+              + PORT_STEP + "*(n-1)"});
     }
     options.add(new String[] {"--kafka-port N", "Kafka port (default " + KafkaBroker.DEFAULT_PORT
         + " when free, else a free port)"});

@@ -83,6 +83,69 @@ class DevStackFullModeIT {
   }
 
   @Test
+  void startsSeveralInstancesOfEachServiceTenPortsApartAndStopsThemAll() throws Exception {
+    Path jars = FakeServiceJars.create(work.resolve("jars"), List.of("token-service", "graph-service", "gateway"));
+    Path events = work.resolve("events.txt");
+    Path logs = work.resolve("logs");
+    int gateway = freeWithNeighbour();
+    int tokenService = freeWithNeighbour();
+    int graphService = freeWithNeighbour();
+    List<Integer> all = List.of(gateway, gateway + 10, tokenService, tokenService + 10, graphService,
+        graphService + 10);
+
+    try (DevStackProcess devstack = DevStackProcess.start(work,
+        Map.of("NEUROGRAPH_SERVICE_JARS", jars.toString(), "FAKE_EVENTS_FILE", events.toString()),
+        "--gateways", "2", "--token-services=2", "--graph-services", "2",
+        "--gateway-port", String.valueOf(gateway), "--token-service-port", String.valueOf(tokenService),
+        "--graph-service-port", String.valueOf(graphService),
+        "--kafka-port", String.valueOf(Ports.free()), "--logs-dir", logs.toString())) {
+      devstack.awaitLine(l -> l.contains("Press Ctrl-C"));
+
+      String table = String.join("\n", devstack.stdout());
+      for (int port : all) {
+        assertThat(table).contains("http://localhost:" + port);
+      }
+      assertThat(table).contains("ws://localhost:" + gateway + "/ws", "ws://localhost:" + (gateway + 10) + "/ws",
+          logs.resolve("gateway-1.log").toString(), logs.resolve("gateway-2.log").toString(),
+          logs.resolve("token-service-2.log").toString(), logs.resolve("graph-service-2.log").toString());
+      String firstId = instanceId(get("http://127.0.0.1:" + gateway + "/env"));
+      String secondId = instanceId(get("http://127.0.0.1:" + (gateway + 10) + "/env"));
+      assertThat(firstId).startsWith("gateway-1-");
+      assertThat(secondId).startsWith("gateway-2-");
+      assertThat(table).contains("instance id " + firstId, "instance id " + secondId);
+      assertThat(get("http://127.0.0.1:" + (tokenService + 10) + "/env")).contains("SERVER_PORT=" + (tokenService + 10));
+
+      devstack.interrupt();
+      assertThat(devstack.awaitExit(Duration.ofSeconds(180))).isZero();
+    }
+
+    // Reverse start order: the second gateway first, the first token-service last.
+    assertThat(Files.readAllLines(events)).hasSize(6).allMatch(l -> l.endsWith("kafka=up postgres=up redis=up"))
+        .extracting(l -> l.substring(0, l.indexOf(" stopped")))
+        .containsExactly("gateway", "gateway", "graph-service", "graph-service", "token-service", "token-service");
+    for (int port : all) {
+      assertThat(Ports.isListening("127.0.0.1", port)).as("port " + port).isFalse();
+    }
+    assertThat(logs.resolve("gateway-2.log")).content().contains("fake gateway stopping gracefully");
+    assertThat(logs.resolve("token-service-1.log")).content().contains("fake token-service stopping gracefully");
+  }
+
+  /** A free port whose neighbour ten up is free too, for a second instance. */
+  private static int freeWithNeighbour() {
+    while (true) {
+      int port = Ports.free();
+      if (port + 10 <= 65_535 && Ports.isFree(port + 10)) {
+        return port;
+      }
+    }
+  }
+
+  private static String instanceId(String env) {
+    return env.lines().filter(l -> l.startsWith("NEUROGRAPH_GATEWAY_INSTANCE_ID="))
+        .map(l -> l.substring(l.indexOf('=') + 1)).findFirst().orElseThrow();
+  }
+
+  @Test
   void aServiceThatDiesAtStartStopsEverythingAndShowsTheEndOfItsLog() throws Exception {
     Path jars = FakeServiceJars.create(work.resolve("jars"), List.of("token-service", "graph-service", "gateway"));
     Path events = work.resolve("events.txt");

@@ -43,6 +43,71 @@ class OptionsTest {
   }
 
   @Test
+  void oneInstanceOfEachServiceUnlessToldOtherwise() throws Exception {
+    Options options = parse();
+
+    for (var service : Services.ALL) {
+      assertThat(options.instances(service)).isEqualTo(1);
+      assertThat(options.ports(service)).containsExactly(service.defaultPort());
+    }
+  }
+
+  @Test
+  void severalInstancesListenTenPortsApart() throws Exception {
+    Options options = parse("--gateways", "3", "--token-services=2", "--graph-services", "2");
+
+    assertThat(options.instances(Services.GATEWAY)).isEqualTo(3);
+    assertThat(options.ports(Services.GATEWAY)).containsExactly(8000, 8010, 8020);
+    assertThat(options.ports(Services.TOKEN_SERVICE)).containsExactly(8081, 8091);
+    assertThat(options.ports(Services.GRAPH_SERVICE)).containsExactly(8082, 8092);
+  }
+
+  @Test
+  void theDefaultPortsNeverCollideEvenAtTheMostInstances() throws Exception {
+    Options options = parse("--gateways", "8", "--token-services", "8", "--graph-services", "8");
+
+    assertThat(Services.ALL.stream().flatMap(s -> options.ports(s).stream()).toList())
+        .hasSize(24).doesNotHaveDuplicates().doesNotContain(9092);
+  }
+
+  @Test
+  void instancesFollowAMovedFirstPort() throws Exception {
+    Options options = parse("--gateways", "2", "--gateway-port", "9000");
+
+    assertThat(options.ports(Services.GATEWAY)).containsExactly(9000, 9010);
+  }
+
+  @Test
+  void rejectsBadInstanceCounts() {
+    for (String bad : List.of("0", "-1", "9", "100", "two", "1.5", "", " ")) {
+      assertThatThrownBy(() -> parse("--gateways=" + bad)).as(bad).isInstanceOf(UsageException.class)
+          .hasMessage("--gateways needs a number of instances from 1 to 8, not '" + bad + "'");
+    }
+    assertThatThrownBy(() -> parse("--token-services")).isInstanceOf(UsageException.class)
+        .hasMessage("--token-services needs a value");
+    assertThatThrownBy(() -> parse("--graph-services", "--infra-only")).isInstanceOf(UsageException.class)
+        .hasMessage("--graph-services needs a value");
+    assertThatThrownBy(() -> parse("--gateway", "2")).isInstanceOf(UsageException.class)
+        .hasMessage("unknown option --gateway");
+  }
+
+  @Test
+  void rejectsInstancesThatWouldRunPastTheLastPort() {
+    assertThatThrownBy(() -> parse("--gateways", "3", "--gateway-port", "65520")).isInstanceOf(UsageException.class)
+        .hasMessage("--gateways 3 needs ports 65520 to 65540 (one every 10), beyond 65535; lower --gateway-port");
+  }
+
+  @Test
+  void rejectsAnInstanceOnAnotherServicesPort() {
+    assertThatThrownBy(() -> parse("--gateways", "2", "--token-service-port", "8010"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("gateway-2 (--gateway-port + 10) and --token-service-port both use port 8010");
+    assertThatThrownBy(() -> parse("--token-services", "2", "--kafka-port", "8091"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("token-service-2 (--token-service-port + 10) and --kafka-port both use port 8091");
+  }
+
+  @Test
   void help() throws Exception {
     assertThat(parse("--help").help()).isTrue();
     assertThat(parse("-h").help()).isTrue();
@@ -80,7 +145,8 @@ class OptionsTest {
     String usage = Options.usage(Services.ALL);
 
     assertThat(usage).contains("--gateway-port N", "--token-service-port N", "--infra-only", "--kafka-port N",
-        "--data-dir DIR", "--logs-dir DIR", "NEUROGRAPH_KAFKA_BOOTSTRAP", "NEUROGRAPH_POSTGRES_URL",
+        "--data-dir DIR", "--logs-dir DIR", "--gateways N", "--token-services N", "--graph-services N",
+        "NEUROGRAPH_KAFKA_BOOTSTRAP", "NEUROGRAPH_POSTGRES_URL",
         "NEUROGRAPH_REDIS_URL", "NEUROGRAPH_SERVICE_JARS");
   }
 }

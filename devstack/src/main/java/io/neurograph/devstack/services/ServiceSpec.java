@@ -2,13 +2,15 @@ package io.neurograph.devstack.services;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * One service devstack can run: its module/jar name, its default HTTP port and the extra addresses worth
- * printing (templates with one {@code %d} for the port).
+ * One service devstack can run: its module/jar name, its default HTTP port, the extra addresses worth
+ * printing (templates with one {@code %d} for the port) and, when instances must tell themselves apart,
+ * the environment variable that carries each instance's id.
  */
-public record ServiceSpec(String name, int defaultPort, List<Link> links) {
+public record ServiceSpec(String name, int defaultPort, List<Link> links, Optional<String> instanceIdVariable) {
 
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*");
 
@@ -22,6 +24,25 @@ public record ServiceSpec(String name, int defaultPort, List<Link> links) {
       throw new IllegalArgumentException("bad default port " + defaultPort + " for " + name);
     }
     links = List.copyOf(links);
+    Objects.requireNonNull(instanceIdVariable, "instanceIdVariable");
+  }
+
+  /** A service whose instances need no id of their own. */
+  public ServiceSpec(String name, int defaultPort, List<Link> links) {
+    this(name, defaultPort, links, Optional.empty());
+  }
+
+  /** The command-line option that sets how many instances run, e.g. {@code --gateways}. */
+  public String instancesOption() {
+    return "--" + name + "s";
+  }
+
+  /**
+   * The name of instance {@code instance} (1-based) of {@code count}: the plain service name when it runs
+   * alone, so a single-instance devstack keeps its familiar log file names; else {@code <name>-<n>}.
+   */
+  public String instanceName(int instance, int count) {
+    return count == 1 ? name : name + "-" + instance;
   }
 
   /** The command-line option that changes its port, e.g. {@code --gateway-port}. */

@@ -16,7 +16,9 @@ public final class Services {
   /** The WebSocket gateway; started last, because it forwards client requests to the others. */
   public static final ServiceSpec GATEWAY = new ServiceSpec("gateway", 8000, List.of(
       new Link("WebSocket", "ws://localhost:%d/ws"),
-      new Link("Web page", "http://localhost:%d/")));
+      new Link("Web page", "http://localhost:%d/")),
+      // Services address replies to it: two gateways sharing one id would take each other's replies.
+      Optional.of("NEUROGRAPH_GATEWAY_INSTANCE_ID"));
 
   /** All of them, in start order. */
   public static final List<ServiceSpec> ALL = List.of(TOKEN_SERVICE, GRAPH_SERVICE, GATEWAY);

@@ -15,8 +15,8 @@ import java.util.TreeMap;
 
 /**
  * A stand-in for a Spring Boot service, packed into {@code <name>.jar} by {@link FakeServiceJars}: JDK only,
- * listens on {@code SERVER_PORT}, answers the readiness probe, shows the {@code SPRING_*} variables it got at
- * {@code /env}, and on SIGTERM records in {@code FAKE_EVENTS_FILE} that it stopped and whether the servers
+ * listens on {@code SERVER_PORT}, answers the readiness probe, shows the {@code SPRING_*} variables (and the
+ * gateway instance id) it got at {@code /env}, and on SIGTERM records in {@code FAKE_EVENTS_FILE} that it stopped and whether the servers
  * it was given still answered at that moment. {@code FAKE_FAIL=<name>} makes that service die at start.
  */
 public final class FakeService {
@@ -28,7 +28,7 @@ public final class FakeService {
     String name = name();
     Map<String, String> spring = new TreeMap<>();
     System.getenv().forEach((k, v) -> {
-      if (k.startsWith("SPRING_") || k.equals("SERVER_PORT")) {
+      if (k.startsWith("SPRING_") || k.equals("SERVER_PORT") || k.equals("NEUROGRAPH_GATEWAY_INSTANCE_ID")) {
         spring.put(k, v);
       }
     });

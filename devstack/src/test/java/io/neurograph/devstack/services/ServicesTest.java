@@ -25,6 +25,16 @@ class ServicesTest {
         .containsExactly("ws://localhost:8000/ws", "http://localhost:8000/");
     assertThat(Services.named("gateway")).contains(Services.GATEWAY);
     assertThat(Services.named("nope")).isEmpty();
+    assertThat(Services.GRAPH_SERVICE.instancesOption()).isEqualTo("--graph-services");
+  }
+
+  @Test
+  void aLoneInstanceKeepsThePlainNameAndOnlyGatewaysNeedAnInstanceId() {
+    assertThat(Services.GATEWAY.instanceName(1, 1)).isEqualTo("gateway");
+    assertThat(Services.GATEWAY.instanceName(1, 2)).isEqualTo("gateway-1");
+    assertThat(Services.TOKEN_SERVICE.instanceName(2, 2)).isEqualTo("token-service-2");
+    assertThat(Services.GATEWAY.instanceIdVariable()).contains("NEUROGRAPH_GATEWAY_INSTANCE_ID");
+    assertThat(Services.TOKEN_SERVICE.instanceIdVariable()).isEmpty();
   }
 
   @Test
