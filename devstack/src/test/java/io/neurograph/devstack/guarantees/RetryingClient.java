@@ -30,7 +30,16 @@ final class RetryingClient implements AutoCloseable {
   private final List<ServiceProcess> gateways;
   private ServiceProcess gateway;
   private WsClient ws;
+  /**
+   * The gateway promises a reply or {@code TIMEOUT} within its request timeout (10 s). A request that got
+   * neither after this long is sent again with the same id, as a careful client would, and counted.
+   */
+  static final Duration SILENCE = Duration.ofSeconds(30);
+
   private final AtomicInteger sent = new AtomicInteger();
+  private final AtomicInteger unanswered = new AtomicInteger();
+  // When each open request was last sent, to notice a request that got no answer at all.
+  private final Map<String, Long> lastSent = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicInteger received = new AtomicInteger();
   private final AtomicInteger resends = new AtomicInteger();
   private final AtomicInteger reconnects = new AtomicInteger();
@@ -70,18 +79,17 @@ final class RetryingClient implements AutoCloseable {
   Map<String, JsonNode> exchange(Map<String, Request> requests, Duration atMost) {
     Set<String> open = new LinkedHashSet<>(requests.keySet());
     Map<String, JsonNode> answers = new LinkedHashMap<>();
-    boolean sent = sendAll(requests, open);
-    if (!sent) {
+    if (!sendAll(requests, open)) {
       reconnectAndResend(requests, open);
     }
     Map<String, String> lastRetryable = new LinkedHashMap<>();
     try {
       awaitAnswers(requests, open, answers, lastRetryable, atMost);
     } catch (ConditionTimeoutException e) {
-      Map<String, String> unanswered = new LinkedHashMap<>();
-      open.forEach(id -> unanswered.put(id, lastRetryable.getOrDefault(id, "nothing")));
+      Map<String, String> missing = new LinkedHashMap<>();
+      open.forEach(id -> missing.put(id, lastRetryable.getOrDefault(id, "nothing")));
       throw new AssertionError(clientId + " on " + gateway + " got no final answer within " + atMost + " to "
-          + unanswered.size() + " of " + requests.size() + " requests (id=last answer): " + unanswered + "; "
+          + missing.size() + " of " + requests.size() + " requests (id=last answer): " + missing + "; "
           + resends + " re-sent in all, " + sent + " frames sent and " + received + " received on this connection, "
           + "connection " + (ws.isClosed() ? "closed" : "open"), e);
     }
@@ -115,6 +123,19 @@ final class RetryingClient implements AutoCloseable {
               open.remove(id);
             }
           }
+          for (String id : List.copyOf(open)) {
+            Long at = lastSent.get(id);
+            if (at != null && System.nanoTime() - at > SILENCE.toNanos()) {
+              unanswered.incrementAndGet();
+              resends.incrementAndGet();
+              System.out.printf("%s: no reply and no TIMEOUT for %s within %s on %s; sending it again%n", clientId, id,
+                  SILENCE, gateway);
+              if (!send(id, requests.get(id))) {
+                reconnectAndResend(requests, open);
+                return false;
+              }
+            }
+          }
           if (!open.isEmpty() && ws.isClosed()) {
             // The gateway is gone: whatever it had in flight for this session will never be answered there.
             reconnectAndResend(requests, open);
@@ -141,6 +162,7 @@ final class RetryingClient implements AutoCloseable {
     try {
       ws.send(request.type(), id, request.payload());
       sent.incrementAndGet();
+      lastSent.put(id, System.nanoTime());
       return true;
     } catch (RuntimeException connectionLost) {
       return false;
@@ -179,6 +201,11 @@ final class RetryingClient implements AutoCloseable {
   /** How many times a request was sent again. */
   int resends() {
     return resends.get();
+  }
+
+  /** Requests that got neither a reply nor {@code TIMEOUT} within {@link #SILENCE} (the gateway broke its promise). */
+  int unanswered() {
+    return unanswered.get();
   }
 
   /** How many times this client had to connect to another gateway. */

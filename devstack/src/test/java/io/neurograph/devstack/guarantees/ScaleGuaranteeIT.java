@@ -83,29 +83,32 @@ class ScaleGuaranteeIT {
   @Test
   @Order(1)
   void aClientOnOneGatewaySeesTheEventsCausedThroughTheOther() {
-    try (WsClient onA = WsClient.connect(Cluster.ws(gatewayA, "fan-a-" + run));
-        WsClient onB = WsClient.connect(Cluster.ws(gatewayB, "fan-b-" + run))) {
-      for (WsClient client : List.of(onA, onB)) {
-        client.next("connection.established");
-        client.send("subscribe", "s-tokens", Map.of("topic", "tokens"));
-        assertThat(client.replyTo("s-tokens").get("type").stringValue()).isEqualTo("subscribed");
-        client.send("subscribe", "s-graph", Map.of("topic", "graph"));
-        assertThat(client.replyTo("s-graph").get("type").stringValue()).isEqualTo("subscribed");
+    // Watchers only listen; the commands go through clients of their own that re-send on TIMEOUT.
+    try (WsClient watcherOnA = WsClient.connect(Cluster.ws(gatewayA, "fan-watch-a-" + run));
+        WsClient watcherOnB = WsClient.connect(Cluster.ws(gatewayB, "fan-watch-b-" + run));
+        RetryingClient viaA = new RetryingClient("fan-a-" + run, List.of(gatewayA), gatewayA);
+        RetryingClient viaB = new RetryingClient("fan-b-" + run, List.of(gatewayB), gatewayB)) {
+      for (WsClient watcher : List.of(watcherOnA, watcherOnB)) {
+        watcher.next("connection.established");
+        watcher.send("subscribe", "s-tokens", Map.of("topic", "tokens"));
+        assertThat(watcher.replyTo("s-tokens").get("type").stringValue()).isEqualTo("subscribed");
+        watcher.send("subscribe", "s-graph", Map.of("topic", "graph"));
+        assertThat(watcher.replyTo("s-graph").get("type").stringValue()).isEqualTo("subscribed");
       }
 
-      String x = created(onB, "x", "fan");
-      String y = created(onB, "y", "fan");
-      onB.send("graph.connect", "xy", Map.of("source_id", x, "target_id", y, "type", "fan"));
-      JsonNode connected = onB.replyTo("xy");
+      String x = created(viaB, "x", "fan");
+      String y = created(viaB, "y", "fan");
+      JsonNode connected = viaB.ask("xy", "graph.connect", Map.of("source_id", x, "target_id", y, "type", "fan"),
+          ANSWERED);
       assertThat(connected.get("type").stringValue()).as(connected.toString()).isEqualTo("graph.connected");
       String edge = connected.get("payload").get("connection_id").stringValue();
-      String z = created(onA, "z", "fan");
+      String z = created(viaA, "z", "fan");
 
-      assertThat(event(onA, "tokens", "token.created", "token_id", x)).isNotNull();
-      assertThat(event(onA, "tokens", "token.created", "token_id", y)).isNotNull();
-      assertThat(event(onA, "graph", "graph.connected", "connection_id", edge).get("payload").get("source_id")
+      assertThat(event(watcherOnA, "tokens", "token.created", "token_id", x)).isNotNull();
+      assertThat(event(watcherOnA, "tokens", "token.created", "token_id", y)).isNotNull();
+      assertThat(event(watcherOnA, "graph", "graph.connected", "connection_id", edge).get("payload").get("source_id")
           .stringValue()).isEqualTo(x);
-      assertThat(event(onB, "tokens", "token.created", "token_id", z)).isNotNull();
+      assertThat(event(watcherOnB, "tokens", "token.created", "token_id", z)).isNotNull();
     }
   }
 
@@ -156,7 +159,8 @@ class ScaleGuaranteeIT {
     List<String> failures = new ArrayList<>();
     for (CompletableFuture<RetryingClient> future : runs) {
       try (RetryingClient client = future.get(ANSWERED.toSeconds() * 2, TimeUnit.SECONDS)) {
-        System.out.printf("routing test: %s re-sent %d requests%n", client.clientId(), client.resends());
+        System.out.printf("routing test: %s re-sent %d requests, %d of them after getting no answer at all%n",
+            client.clientId(), client.resends(), client.unanswered());
         assertThat(client.strays()).as("replies %s got that were not its own", client.clientId()).isEmpty();
       } catch (ExecutionException e) {
         failures.add(String.valueOf(e.getCause()));
@@ -279,16 +283,18 @@ class ScaleGuaranteeIT {
 
     int resends = 0;
     int reconnects = 0;
+    int unanswered = 0;
     for (CompletableFuture<RetryingClient> future : workers) {
       try (RetryingClient client = future.get(5, TimeUnit.MINUTES)) {
         resends += client.resends();
         reconnects += client.reconnects();
+        unanswered += client.unanswered();
         assertThat(client.strays()).as("replies %s got that were not its own", client.clientId()).isEmpty();
         assertThat(client.gateway()).isNotSameAs(deadGateway);
       }
     }
-    System.out.printf("scale test: %d requests, %d re-sent, %d reconnects after the kill%n", replies.size(), resends,
-        reconnects);
+    System.out.printf("scale test: %d requests, %d re-sent (%d after no answer at all), %d reconnects after the kill%n",
+        replies.size(), resends, unanswered, reconnects);
     assertThat(reconnects).as("the client of the killed gateway moved to the other one").isPositive();
 
     // Every reply is the outcome of exactly one application: versions count the updates applied.
@@ -375,9 +381,8 @@ class ScaleGuaranteeIT {
     return state.toString();
   }
 
-  private static String created(WsClient client, String id, String type) {
-    client.send("token.create", id, Map.of("type", type));
-    JsonNode reply = client.replyTo(id);
+  private static String created(RetryingClient client, String id, String type) {
+    JsonNode reply = client.ask(id, "token.create", Map.of("type", type), ANSWERED);
     assertThat(reply.get("type").stringValue()).as(reply.toString()).isEqualTo("token.created");
     return reply.get("payload").get("token_id").stringValue();
   }
