@@ -178,7 +178,8 @@ class KafkaOutageIT {
       assertThat(acknowledged.keySet()).containsExactlyInAnyOrderElementsOf(creates);
       String again = creates.get(0);
       create(actor, again);
-      assertThat(tokenId(actor.replyTo(again))).as("re-sent create returns the original").isEqualTo(acknowledged.get(again));
+      assertThat(tokenId(actor.replyTo(again))).as("re-sent create returns the original")
+          .isEqualTo(acknowledged.get(again));
 
       // Every token's created event reaches the subscriber once, including those whose events waited in an
       // outbox while the broker was away.
