@@ -29,6 +29,11 @@ class PoisonAndValidationTest extends SharedContextTest {
     assertThat(dead.key()).isEqualTo(key);
     assertThat(dead.partition()).isEqualTo(partition);
     assertThat(dead.headers().lastHeader("kafka_dlt-original-topic")).isNotNull();
+    var reason = dead.headers().lastHeader("kafka_dlt-exception-message");
+    assertThat(reason).as("the dead letter says why").isNotNull();
+    assertThat(new String(reason.value(), StandardCharsets.UTF_8))
+        .contains("not a command message")
+        .doesNotContain("io.neurograph", "Exception");
     for (var header : dead.headers()) {
       assertThat(header.key()).as("no Java class names or stack traces on the wire")
           .doesNotContain("fqcn", "stacktrace");
