@@ -52,11 +52,11 @@ class KafkaOutageIT {
 
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  static FaultPlatform platform;
+  static KafkaFaultPlatform platform;
 
   @BeforeAll
   static void start() {
-    platform = FaultPlatform.start("kafka");
+    platform = KafkaFaultPlatform.start("kafka");
   }
 
   @AfterAll

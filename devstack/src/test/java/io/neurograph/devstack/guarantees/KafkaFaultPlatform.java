@@ -38,7 +38,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * test owns: it runs in the test JVM and can be stopped and started again on the same ports with the same
  * log directory, as an operator restarting a broker would. PostgreSQL and Redis come from the testkit.
  */
-final class FaultPlatform implements AutoCloseable {
+final class KafkaFaultPlatform implements AutoCloseable {
 
   /** How long a service may take to become ready. */
   static final Duration READY = Duration.ofSeconds(180);
@@ -56,7 +56,7 @@ final class FaultPlatform implements AutoCloseable {
   private ServiceProcess graphService;
   private ServiceProcess gateway;
 
-  private FaultPlatform(String name) {
+  private KafkaFaultPlatform(String name) {
     this.prefix = "fault-" + name + "-" + UUID.randomUUID().toString().substring(0, 6);
     this.database = TestPostgres.newDatabase("fault_" + name.replace('-', '_'));
     this.redis = TestRedis.shared();
@@ -69,8 +69,8 @@ final class FaultPlatform implements AutoCloseable {
   }
 
   /** Starts the broker, token-service, graph-service and the gateway, and waits until all are ready. */
-  static FaultPlatform start(String name) {
-    FaultPlatform platform = new FaultPlatform(name);
+  static KafkaFaultPlatform start(String name) {
+    KafkaFaultPlatform platform = new KafkaFaultPlatform(name);
     try {
       platform.startKafka();
       // The two services do not need each other to start; starting them together saves half a minute.
