@@ -13,8 +13,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -27,11 +29,14 @@ import reactor.core.publisher.Mono;
  * Redis coming back with its data after an outage cannot serve a change's old version.
  */
 @Component
-public class TokenCache {
+public class TokenCache implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(TokenCache.class);
   // Most generation keys remembered for a later increment; beyond it the cache is bypassed for one TTL.
   private static final int PENDING_CAPACITY = 10_000;
+  // Other instances may read an entry a failed increment left behind until this instance repairs it, so an
+  // idle instance does not wait for its next request to do so.
+  private static final Duration REPAIR_INTERVAL = Duration.ofSeconds(1);
 
   private final ReactiveStringRedisTemplate redis;
   private final CacheProperties properties;
@@ -40,6 +45,7 @@ public class TokenCache {
   private final RedisFailureLog failures = new RedisFailureLog();
   private final PendingInvalidations pending;
   private final AtomicBoolean repairing = new AtomicBoolean();
+  private Disposable repairLoop;
 
   TokenCache(ReactiveStringRedisTemplate redis, CacheProperties properties) {
     this.redis = redis;
@@ -114,6 +120,31 @@ public class TokenCache {
           return Mono.just(false);
         })
         .doFinally(signal -> repairing.set(false));
+  }
+
+  /** Starts the loop that retries failed generation increments every second while any are remembered. */
+  @Override
+  public synchronized void start() {
+    if (repairLoop == null && properties.enabled()) {
+      repairLoop = Flux.interval(REPAIR_INTERVAL)
+          .onBackpressureDrop()
+          .filter(tick -> !pending.clear())
+          .concatMap(tick -> repair(), 1)
+          .subscribe();
+    }
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (repairLoop != null) {
+      repairLoop.dispose();
+      repairLoop = null;
+    }
+  }
+
+  @Override
+  public synchronized boolean isRunning() {
+    return repairLoop != null;
   }
 
   private Mono<Boolean> bump(String generationKey) {
