@@ -80,11 +80,24 @@ public final class PostgresServer implements AutoCloseable {
    * directory is deleted on close.
    */
   public static PostgresServer embedded(Path dataDir, boolean keep, Path logFile) {
+    return embedded(dataDir, keep, logFile, 0);
+  }
+
+  /**
+   * As {@link #embedded(Path, boolean, Path)}, on {@code port} ({@code 0}: a free one). A fault test stops
+   * the server and starts it again on the same port with the same data, as a database restart looks to
+   * the services.
+   */
+  public static PostgresServer embedded(Path dataDir, boolean keep, Path logFile, int port) {
     long started = System.nanoTime();
     ProcessBuilder.Redirect toLog = ProcessBuilder.Redirect.appendTo(logFile.toFile());
     EmbeddedPostgres pg;
     try {
-      pg = EmbeddedPostgres.builder()
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+      if (port > 0) {
+        builder.setPort(port);
+      }
+      pg = builder
           .setDataDirectory(dataDir.toFile())
           .setCleanDataDirectory(!keep)
           // devstack stops it in order (after the services); zonky's own hook would race with that.

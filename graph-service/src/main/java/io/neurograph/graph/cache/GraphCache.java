@@ -7,12 +7,17 @@ import io.neurograph.contracts.graph.GraphNeighborsResult;
 import io.neurograph.contracts.graph.GraphStatsResult;
 import io.neurograph.contracts.tokens.TokenId;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -21,24 +26,35 @@ import reactor.core.publisher.Mono;
  * {@code graph.stats} for the whole graph; {@code graph.path} is not cached). PostgreSQL stays the only
  * copy: every Redis failure or timeout falls back to the loader, and a change increments generation
  * counters instead of deleting entries, so a slow reader can never put stale data back (see
- * {@link CacheKeys}, which also documents the key layout and expiry).
+ * {@link CacheKeys}, which also documents the key layout and expiry). An increment that failed is
+ * remembered and retried before this instance reads the cache again ({@link PendingInvalidations}), so
+ * Redis coming back with its data after an outage cannot serve a change's old version.
  */
 @Component
-public class GraphCache {
+public class GraphCache implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(GraphCache.class);
+  // Most generation keys remembered for a later increment; beyond it the cache is bypassed for one TTL.
+  private static final int PENDING_CAPACITY = 10_000;
+  // Other instances may read an entry a failed increment left behind until this instance repairs it, so an
+  // idle instance does not wait for its next request to do so.
+  private static final Duration REPAIR_INTERVAL = Duration.ofSeconds(1);
 
   private final ReactiveStringRedisTemplate redis;
   private final CacheProperties properties;
   private final CacheKeys keys;
   private final Duration generationTtl;
   private final RedisFailureLog failures = new RedisFailureLog();
+  private final PendingInvalidations pending;
+  private final AtomicBoolean repairing = new AtomicBoolean();
+  private Disposable repairLoop;
 
   GraphCache(ReactiveStringRedisTemplate redis, CacheProperties properties) {
     this.redis = redis;
     this.properties = properties;
     this.keys = new CacheKeys(properties.keyPrefix());
     this.generationTtl = CacheKeys.generationTtl(properties.ttl());
+    this.pending = new PendingInvalidations(PENDING_CAPACITY, properties.ttl(), System::nanoTime);
   }
 
   /** A {@code graph.neighbors} result, cached under the token's generation. */
@@ -66,19 +82,72 @@ public class GraphCache {
     if (!properties.enabled()) {
       return Mono.empty();
     }
-    return Flux.fromIterable(ids)
-        .map(keys::tokenGeneration)
-        .concatWithValues(keys.graphGeneration())
+    List<String> generationKeys = new ArrayList<>(ids.size() + 1);
+    ids.forEach(id -> generationKeys.add(keys.tokenGeneration(id)));
+    generationKeys.add(keys.graphGeneration());
+    return Flux.fromIterable(generationKeys)
         .concatMap(this::bump)
         .then()
         .doOnSuccess(done -> failures.succeeded())
+        .then(Mono.defer(() -> pending.clear() ? Mono.empty() : repair().then()))
         // Policy: the change is committed and its reply must go out, so a Redis failure here is logged,
-        // not thrown. Entries that escaped invalidation expire within the TTL, and the outbox relay
-        // invalidates again after publishing the change's events.
+        // not thrown. The keys are remembered before the reply leaves: until they are incremented, this
+        // instance reads PostgreSQL, and the outbox relay invalidates again after publishing.
         .onErrorResume(e -> {
           failures.failed("invalidation", e);
+          pending.failed(generationKeys);
           return Mono.empty();
         });
+  }
+
+  /**
+   * Increments the generation keys whose increment failed earlier. True when nothing is pending any more,
+   * so reads may use the cache again; false while Redis still fails or another repair is running.
+   */
+  private Mono<Boolean> repair() {
+    return Mono.defer(() -> {
+      if (pending.waitingForExpiry() || !repairing.compareAndSet(false, true)) {
+        return Mono.just(false);
+      }
+      return repairPending();
+    });
+  }
+
+  private Mono<Boolean> repairPending() {
+    return Flux.fromIterable(pending.snapshot().entrySet())
+        .concatMap(entry -> bump(entry.getKey()).doOnSuccess(ok -> pending.repaired(entry.getKey(), entry.getValue())))
+        .then(Mono.fromSupplier(pending::clear))
+        .doOnNext(clear -> failures.succeeded())
+        .onErrorResume(e -> {
+          failures.failed("repair of failed invalidations", e);
+          return Mono.just(false);
+        })
+        .doFinally(signal -> repairing.set(false));
+  }
+
+  /** Starts the loop that retries failed generation increments every second while any are remembered. */
+  @Override
+  public synchronized void start() {
+    if (repairLoop == null && properties.enabled()) {
+      repairLoop = Flux.interval(REPAIR_INTERVAL)
+          .onBackpressureDrop()
+          .filter(tick -> !pending.clear())
+          .concatMap(tick -> repair(), 1)
+          .subscribe();
+    }
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (repairLoop != null) {
+      repairLoop.dispose();
+      repairLoop = null;
+    }
+  }
+
+  @Override
+  public synchronized boolean isRunning() {
+    return repairLoop != null;
   }
 
   private Mono<Boolean> bump(String generationKey) {
@@ -91,8 +160,11 @@ public class GraphCache {
     if (!properties.enabled()) {
       return loader;
     }
-    return currentGeneration(generationKey)
+    Mono<T> cached = currentGeneration(generationKey)
         .flatMap(generation -> generation < 0 ? loader : lookup(entryKey.apply(generation), type, loader));
+    // Entries filed under a generation that should have moved on may still be in Redis: read PostgreSQL
+    // (and fill nothing) until the pending increments went through.
+    return Mono.defer(() -> pending.clear() ? cached : repair().flatMap(clear -> clear ? cached : loader));
   }
 
   /** The generation to read and file under, or -1 when Redis cannot be used right now. */

@@ -73,8 +73,11 @@ class RedisDownTest {
     TokenId id = TokenId.random();
     String type = "redis-down";
     gateway.request(id.toString(), gateway.command("token.create", Payloads.create(id, type)));
-    assertThat(get(id).version()).isEqualTo(1);
-    assertThat(keys("ng:tokens:token:" + id + ":*")).as("cached while Redis is up").isNotEmpty();
+    // On a loaded machine a Redis call may outlast the 300 ms timeout and that read is not cached: read again.
+    await().atMost(GatewayDouble.WAIT).untilAsserted(() -> {
+      assertThat(get(id).version()).isEqualTo(1);
+      assertThat(keys("ng:tokens:token:" + id + ":*")).as("cached while Redis is up").isNotEmpty();
+    });
 
     REDIS.pause();
 
