@@ -25,11 +25,6 @@ public record Options(boolean help, boolean infraOnly, Map<String, Integer> serv
   public static final Path DEFAULT_LOGS_DIR = Path.of(".devstack", "logs");
   /** The most instances of one service devstack starts; more would not fit on one machine anyway. */
   public static final int MAX_INSTANCES = 8;
-  /**
-   * Instance n of a service listens on its port + {@code PORT_STEP * (n - 1)}. Ten apart, because the default
-   * ports differ in the last digit (8000, 8081, 8082), so no instance of one service lands on another's.
-   */
-  public static final int PORT_STEP = 10;
 
   /** Copies the maps. */
   public Options {
@@ -44,7 +39,7 @@ public record Options(boolean help, boolean infraOnly, Map<String, Integer> serv
 
   /** The HTTP port of instance {@code instance} (1-based) of a service. */
   public int port(ServiceSpec service, int instance) {
-    return port(service) + PORT_STEP * (instance - 1);
+    return port(service) + service.portStep() * (instance - 1);
   }
 
   /** How many instances of a service run. */
@@ -123,7 +118,7 @@ public record Options(boolean help, boolean infraOnly, Map<String, Integer> serv
       int last = port(service, instances(service));
       if (last > 65_535) {
         throw new UsageException(service.instancesOption() + " " + instances(service) + " needs ports "
-            + port(service) + " to " + last + " (one every " + PORT_STEP + "), beyond 65535; lower "
+            + port(service) + " to " + last + " (one every " + service.portStep() + "), beyond 65535; lower "
             + service.portOption());
       }
     }
@@ -138,7 +133,7 @@ public record Options(boolean help, boolean infraOnly, Map<String, Integer> serv
       int count = instances(service);
       for (int instance = 1; instance <= count; instance++) {
         String owner = instance == 1 ? service.portOption()
-            : service.instanceName(instance, count) + " (" + service.portOption() + " + " + PORT_STEP * (instance - 1)
+            : service.instanceName(instance, count) + " (" + service.portOption() + " + " + service.portStep() * (instance - 1)
                 + ")";
         int port = port(service, instance);
         String other = owners.putIfAbsent(port, owner);
@@ -200,7 +195,7 @@ public record Options(boolean help, boolean infraOnly, Map<String, Integer> serv
     for (ServiceSpec service : services) {
       options.add(new String[] {service.portOption() + " N",
           "HTTP port of " + service.name() + " (default " + service.defaultPort() + "); instance n gets N + "
-              + PORT_STEP + "*(n-1)"});
+              + (service.portStep() == 1 ? "n-1" : service.portStep() + "*(n-1)")});
     }
     options.add(new String[] {"--kafka-port N", "Kafka port (default " + KafkaBroker.DEFAULT_PORT
         + " when free, else a free port)"});

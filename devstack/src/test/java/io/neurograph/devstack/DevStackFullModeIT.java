@@ -83,14 +83,14 @@ class DevStackFullModeIT {
   }
 
   @Test
-  void startsSeveralInstancesOfEachServiceTenPortsApartAndStopsThemAll() throws Exception {
+  void startsSeveralInstancesOfEachServiceOnTheirOwnPortsAndStopsThemAll() throws Exception {
     Path jars = FakeServiceJars.create(work.resolve("jars"), List.of("token-service", "graph-service", "gateway"));
     Path events = work.resolve("events.txt");
     Path logs = work.resolve("logs");
-    int gateway = freeWithNeighbour();
-    int tokenService = freeWithNeighbour();
-    int graphService = freeWithNeighbour();
-    List<Integer> all = List.of(gateway, gateway + 10, tokenService, tokenService + 10, graphService,
+    int gateway = freeWithNeighbour(1);
+    int tokenService = freeWithNeighbour(10);
+    int graphService = freeWithNeighbour(10);
+    List<Integer> all = List.of(gateway, gateway + 1, tokenService, tokenService + 10, graphService,
         graphService + 10);
 
     try (DevStackProcess devstack = DevStackProcess.start(work,
@@ -105,11 +105,11 @@ class DevStackFullModeIT {
       for (int port : all) {
         assertThat(table).contains("http://localhost:" + port);
       }
-      assertThat(table).contains("ws://localhost:" + gateway + "/ws", "ws://localhost:" + (gateway + 10) + "/ws",
+      assertThat(table).contains("ws://localhost:" + gateway + "/ws", "ws://localhost:" + (gateway + 1) + "/ws",
           logs.resolve("gateway-1.log").toString(), logs.resolve("gateway-2.log").toString(),
           logs.resolve("token-service-2.log").toString(), logs.resolve("graph-service-2.log").toString());
       String firstId = instanceId(get("http://127.0.0.1:" + gateway + "/env"));
-      String secondId = instanceId(get("http://127.0.0.1:" + (gateway + 10) + "/env"));
+      String secondId = instanceId(get("http://127.0.0.1:" + (gateway + 1) + "/env"));
       assertThat(firstId).startsWith("gateway-1-");
       assertThat(secondId).startsWith("gateway-2-");
       assertThat(table).contains("instance id " + firstId, "instance id " + secondId);
@@ -130,11 +130,11 @@ class DevStackFullModeIT {
     assertThat(logs.resolve("token-service-1.log")).content().contains("fake token-service stopping gracefully");
   }
 
-  /** A free port whose neighbour ten up is free too, for a second instance. */
-  private static int freeWithNeighbour() {
+  /** A free port whose neighbour {@code step} up is free too, for a second instance. */
+  private static int freeWithNeighbour(int step) {
     while (true) {
       int port = Ports.free();
-      if (port + 10 <= 65_535 && Ports.isFree(port + 10)) {
+      if (port + step <= 65_535 && Ports.isFree(port + step)) {
         return port;
       }
     }

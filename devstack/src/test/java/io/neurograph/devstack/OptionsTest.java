@@ -57,7 +57,7 @@ class OptionsTest {
     Options options = parse("--gateways", "3", "--token-services=2", "--graph-services", "2");
 
     assertThat(options.instances(Services.GATEWAY)).isEqualTo(3);
-    assertThat(options.ports(Services.GATEWAY)).containsExactly(8000, 8010, 8020);
+    assertThat(options.ports(Services.GATEWAY)).containsExactly(8000, 8001, 8002);
     assertThat(options.ports(Services.TOKEN_SERVICE)).containsExactly(8081, 8091);
     assertThat(options.ports(Services.GRAPH_SERVICE)).containsExactly(8082, 8092);
   }
@@ -74,7 +74,7 @@ class OptionsTest {
   void instancesFollowAMovedFirstPort() throws Exception {
     Options options = parse("--gateways", "2", "--gateway-port", "9000");
 
-    assertThat(options.ports(Services.GATEWAY)).containsExactly(9000, 9010);
+    assertThat(options.ports(Services.GATEWAY)).containsExactly(9000, 9001);
   }
 
   @Test
@@ -93,15 +93,17 @@ class OptionsTest {
 
   @Test
   void rejectsInstancesThatWouldRunPastTheLastPort() {
-    assertThatThrownBy(() -> parse("--gateways", "3", "--gateway-port", "65520")).isInstanceOf(UsageException.class)
-        .hasMessage("--gateways 3 needs ports 65520 to 65540 (one every 10), beyond 65535; lower --gateway-port");
+    assertThatThrownBy(() -> parse("--token-services", "3", "--token-service-port", "65520"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("--token-services 3 needs ports 65520 to 65540 (one every 10), beyond 65535; lower "
+            + "--token-service-port");
   }
 
   @Test
   void rejectsAnInstanceOnAnotherServicesPort() {
-    assertThatThrownBy(() -> parse("--gateways", "2", "--token-service-port", "8010"))
+    assertThatThrownBy(() -> parse("--gateways", "2", "--token-service-port", "8001"))
         .isInstanceOf(UsageException.class)
-        .hasMessage("gateway-2 (--gateway-port + 10) and --token-service-port both use port 8010");
+        .hasMessage("gateway-2 (--gateway-port + 1) and --token-service-port both use port 8001");
     assertThatThrownBy(() -> parse("--token-services", "2", "--kafka-port", "8091"))
         .isInstanceOf(UsageException.class)
         .hasMessage("token-service-2 (--token-service-port + 10) and --kafka-port both use port 8091");

@@ -8,9 +8,11 @@ import java.util.regex.Pattern;
 /**
  * One service devstack can run: its module/jar name, its default HTTP port, the extra addresses worth
  * printing (templates with one {@code %d} for the port) and, when instances must tell themselves apart,
- * the environment variable that carries each instance's id.
+ * the environment variable that carries each instance's id. Instance n listens on
+ * {@code defaultPort + portStep * (n - 1)} (or the chosen port instead of the default).
  */
-public record ServiceSpec(String name, int defaultPort, List<Link> links, Optional<String> instanceIdVariable) {
+public record ServiceSpec(
+    String name, int defaultPort, int portStep, List<Link> links, Optional<String> instanceIdVariable) {
 
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*");
 
@@ -23,13 +25,16 @@ public record ServiceSpec(String name, int defaultPort, List<Link> links, Option
     if (defaultPort < 1 || defaultPort > 65_535) {
       throw new IllegalArgumentException("bad default port " + defaultPort + " for " + name);
     }
+    if (portStep < 1) {
+      throw new IllegalArgumentException("bad port step " + portStep + " for " + name);
+    }
     links = List.copyOf(links);
     Objects.requireNonNull(instanceIdVariable, "instanceIdVariable");
   }
 
   /** A service whose instances need no id of their own. */
-  public ServiceSpec(String name, int defaultPort, List<Link> links) {
-    this(name, defaultPort, links, Optional.empty());
+  public ServiceSpec(String name, int defaultPort, int portStep, List<Link> links) {
+    this(name, defaultPort, portStep, links, Optional.empty());
   }
 
   /** The command-line option that sets how many instances run, e.g. {@code --gateways}. */

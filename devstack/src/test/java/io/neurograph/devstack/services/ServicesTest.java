@@ -39,9 +39,9 @@ class ServicesTest {
 
   @Test
   void rejectsNamesThatCannotBeOptionsOrJars() {
-    assertThatThrownBy(() -> new ServiceSpec("Graph Service", 8082, List.of()))
+    assertThatThrownBy(() -> new ServiceSpec("Graph Service", 8082, 10, List.of()))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ServiceSpec("graph-service", 0, List.of()))
+    assertThatThrownBy(() -> new ServiceSpec("graph-service", 0, 10, List.of()))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -208,8 +208,12 @@ public class EventStream implements SmartLifecycle {
     eventsConsumed.incrementAndGet();
     EventMessage event;
     try {
-      event = Json.read(record.value(), EventMessage.class);
+      // A tombstone (null value) or the JSON literal null reads as no event at all.
+      event = record.value() == null ? null : Json.read(record.value(), EventMessage.class);
     } catch (JacksonException | IllegalArgumentException e) {
+      event = null;
+    }
+    if (event == null) {
       log.warn("Skipping unreadable event at {}-{}@{}", record.topic(), record.partition(), record.offset());
       return;
     }

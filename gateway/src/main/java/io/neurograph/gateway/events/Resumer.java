@@ -252,8 +252,11 @@ public class Resumer implements DisposableBean {
       Map<String, Boolean> seen, Map<String, Long> positions) {
     EventMessage event;
     try {
-      event = Json.read(record.value(), EventMessage.class);
+      event = record.value() == null ? null : Json.read(record.value(), EventMessage.class);
     } catch (JacksonException | IllegalArgumentException e) {
+      return null;
+    }
+    if (event == null) {
       return null;
     }
     if (event.eventId() != null && seen.put(event.eventId(), Boolean.TRUE) != null) {
