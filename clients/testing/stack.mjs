@@ -34,17 +34,26 @@ function log(message) {
   process.stderr.write(`[stack] ${message}\n`);
 }
 
-/** A TCP port nobody listens on right now. */
-function freePort() {
-  return new Promise((resolvePort, reject) => {
+function canListen(port) {
+  return new Promise((done) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
+    server.once('error', () => done(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => done(true)));
   });
+}
+
+/**
+ * A TCP port nobody listens on right now, below Linux's ephemeral range (32768-60999): a port from
+ * that range can be taken by one of the many outgoing connections the platform opens while it starts,
+ * before the server meant to listen on it binds.
+ */
+async function freePort() {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port between 20000 and 32000');
 }
 
 function exited(child) {

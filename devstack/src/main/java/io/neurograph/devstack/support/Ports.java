@@ -6,14 +6,28 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** TCP ports on the loopback interface. */
 public final class Ports {
 
+  // Below Linux's ephemeral range (32768-60999): a port the kernel hands out for port 0 is also what it hands
+  // to outgoing connections, so one of the many client sockets the platform opens while starting could take
+  // it before the server meant to listen on it binds. Random, so two devstacks rarely try the same one.
+  private static final int FIRST = 20_000;
+  private static final int LAST = 32_000;
+  private static final int ATTEMPTS = 200;
+
   private Ports() {}
 
-  /** A port that was free a moment ago. */
+  /** A port that was free a moment ago, outside the kernel's range for outgoing connections when possible. */
   public static int free() {
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(FIRST, LAST + 1);
+      if (isFree(port)) {
+        return port;
+      }
+    }
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
