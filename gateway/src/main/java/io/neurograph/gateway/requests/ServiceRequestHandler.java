@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -85,19 +86,31 @@ class ServiceRequestHandler implements RequestHandler {
         session.clientId(), session.principal().commandPrincipal(), instanceId, slot.key(), Instant.now(), payload);
     ProducerRecord<String, String> record = new ProducerRecord<>(topicFor(request.type()), null,
         entityKey(payload), Json.write(command), headers(command));
+    AtomicBoolean answered = new AtomicBoolean();
     return publisher.publish(record)
         .then(slot.reply())
         // A closed connection stops waiting; the service still applies the command and publishes events.
         .takeUntilOther(session.closeRequestedSignal())
         .timeout(timeout)
-        .doOnNext(reply -> session.send(Envelope.reply(reply.type(), reply.payload(), request.id())))
+        .doOnNext(reply -> {
+          answered.set(true);
+          session.send(Envelope.reply(reply.type(), reply.payload(), request.id()));
+        })
         .onErrorResume(error -> {
+          answered.set(true);
           refuse(session, request, error);
           return Mono.empty();
         })
         .doFinally(signal -> {
           pending.forget(slot.key());
           session.endRequest();
+          if (!answered.get() && !session.isClosing()) {
+            // Every request gets exactly one answer while its connection is open; should any path end
+            // without one, the client must still learn that it may re-send (safe: same id, same outcome).
+            log.warn("{} {} on connection {} ended without an answer ({}); answering UNAVAILABLE",
+                request.type().name(), request.id(), session.connectionId(), signal);
+            Replies.error(session, request, ErrorCode.UNAVAILABLE, "The request was interrupted; send it again");
+          }
         })
         .then();
   }
