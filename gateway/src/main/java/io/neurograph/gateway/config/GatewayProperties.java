@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param heartbeatInterval how often the server sends a WebSocket ping frame
  * @param idleTimeout a connection with no inbound frame (data or pong) for this long is closed with 1001
  * @param maxFrameSize largest inbound frame (or reassembled message); bigger closes with 1009
+ * @param maxMetadataSize largest {@code metadata} object of a request, as compact JSON in UTF-8; bigger is
+ *     {@code VALIDATION_FAILED}. At most 16 KiB, the protocol's own limit, which the services also enforce
  * @param requestTimeout how long a request waits for the owning service before {@code TIMEOUT}
  * @param maxConnections connections beyond this are refused at the handshake with HTTP 503
  * @param maxSubscriptions subscriptions per connection; more is {@code LIMIT_EXCEEDED}
@@ -43,6 +45,7 @@ public record GatewayProperties(
     @DefaultValue("20s") @NotNull Duration heartbeatInterval,
     @DefaultValue("60s") @NotNull Duration idleTimeout,
     @DefaultValue("1MB") @NotNull DataSize maxFrameSize,
+    @DefaultValue("16KB") @NotNull DataSize maxMetadataSize,
     @DefaultValue("10s") @NotNull Duration requestTimeout,
     @DefaultValue("10000") @Min(1) int maxConnections,
     @DefaultValue("50") @Min(1) int maxSubscriptions,
@@ -53,8 +56,16 @@ public record GatewayProperties(
     @DefaultValue @Valid @NotNull Resume resume,
     List<@NotBlank String> allowedOrigins) {
 
-  /** Fills the random instance id. */
+  /** The protocol's limit on {@code metadata}; the gateway may only lower it. */
+  public static final DataSize PROTOCOL_MAX_METADATA_SIZE = DataSize.ofKilobytes(16);
+
+  /** Fills the random instance id and checks what annotations cannot. */
   public GatewayProperties {
+    if (maxMetadataSize != null
+        && (maxMetadataSize.toBytes() < 2 || maxMetadataSize.compareTo(PROTOCOL_MAX_METADATA_SIZE) > 0)) {
+      throw new IllegalArgumentException("neurograph.gateway.max-metadata-size must be between 2B (an empty "
+          + "object) and 16KB (the protocol's limit), not " + maxMetadataSize);
+    }
     allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
     if (instanceId == null || instanceId.isBlank()) {
       instanceId = "gw-" + UUID.randomUUID().toString().substring(0, 8);

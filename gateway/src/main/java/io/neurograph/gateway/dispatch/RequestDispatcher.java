@@ -1,14 +1,17 @@
 package io.neurograph.gateway.dispatch;
 
 import io.neurograph.contracts.ErrorCode;
+import io.neurograph.contracts.FieldProblem;
 import io.neurograph.contracts.codec.ClientFrameDecoder;
 import io.neurograph.contracts.codec.DecodedFrame;
 import io.neurograph.contracts.messages.MessageRegistry;
 import io.neurograph.contracts.messages.RequestType;
 import io.neurograph.contracts.system.ErrorPayload;
 import io.neurograph.contracts.system.SystemMessages;
+import io.neurograph.contracts.validation.Field;
 import io.neurograph.gateway.auth.Principal;
 import io.neurograph.gateway.auth.Scopes;
+import io.neurograph.gateway.config.GatewayProperties;
 import io.neurograph.gateway.limits.ClientRateLimiter;
 import io.neurograph.gateway.session.Session;
 import java.util.HashMap;
@@ -20,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Turns each inbound frame into exactly one outcome: a handler's answer or an error. Validation happens
@@ -32,10 +36,13 @@ public class RequestDispatcher {
 
   private final Map<RequestType<?>, RequestHandler> handlers = new HashMap<>();
   private final ClientRateLimiter clientLimit;
+  private final long maxMetadataBytes;
 
   /** Indexes the handlers; every request type of the protocol must have exactly one. */
-  public RequestDispatcher(List<RequestHandler> handlerBeans, ClientRateLimiter clientLimit) {
+  public RequestDispatcher(List<RequestHandler> handlerBeans, ClientRateLimiter clientLimit,
+      GatewayProperties properties) {
     this.clientLimit = clientLimit;
+    this.maxMetadataBytes = properties.maxMetadataSize().toBytes();
     for (RequestHandler handler : handlerBeans) {
       for (RequestType<?> type : handler.types()) {
         if (handlers.put(type, handler) != null) {
@@ -74,7 +81,20 @@ public class RequestDispatcher {
   }
 
   Mono<Void> handleText(Session session, String text) {
-    DecodedFrame frame = ClientFrameDecoder.decode(text);
+    DecodedFrame frame;
+    try {
+      frame = ClientFrameDecoder.decode(text);
+    } catch (RuntimeException bug) {
+      // Policy: a frame the decoder cannot cope with is our bug; it costs that frame, never the connection
+      // (an exception here would end the inbound pipeline and close with 1011). Logged with its stack trace
+      // so it gets fixed; the client learns only that the frame was not read.
+      log.error("Could not decode a frame of {} characters on connection {}", text.length(), session.connectionId(),
+          bug);
+      if (admitted(session, null, null)) {
+        Replies.error(session, ErrorCode.INTERNAL, "This frame could not be read", null);
+      }
+      return Mono.empty();
+    }
     if (frame instanceof DecodedFrame.Rejected rejected) {
       if (admitted(session, rejected.originalMessageId(), rejected.originalMessageId())) {
         Replies.error(session, rejected.toError(), rejected.originalMessageId());
@@ -83,7 +103,7 @@ public class RequestDispatcher {
     }
     DecodedFrame.Accepted request = (DecodedFrame.Accepted) frame;
     String echoId = Replies.clientGivenId(request);
-    if (!admitted(session, request.id(), echoId) || !allowed(session, request)) {
+    if (!admitted(session, request.id(), echoId) || !allowed(session, request) || !metadataFits(session, request)) {
       return Mono.empty();
     }
     Mono<Void> handled = Mono.defer(() -> handlers.get(request.type()).handle(session, request))
@@ -144,6 +164,23 @@ public class RequestDispatcher {
       return false;
     }
     return true;
+  }
+
+  /**
+   * The configured {@code metadata} limit, which may be lower than the protocol's 16 KiB (checked by the
+   * decoder): {@code VALIDATION_FAILED} in the same shape as every other field problem.
+   */
+  private boolean metadataFits(Session session, DecodedFrame.Accepted request) {
+    JsonNode metadata = request.payload().get("metadata");
+    if (metadata == null || !metadata.isObject() || Field.encodedSize(metadata) <= maxMetadataBytes) {
+      return true;
+    }
+    Replies.error(session,
+        new ErrorPayload(ErrorCode.VALIDATION_FAILED, "Invalid " + request.type().name() + " payload",
+            Replies.clientGivenId(request),
+            List.of(new FieldProblem("metadata", "must be at most " + maxMetadataBytes + " bytes as JSON")), null),
+        request.id());
+    return false;
   }
 
   private static boolean admitted(Session session, String correlationId, String originalId) {
