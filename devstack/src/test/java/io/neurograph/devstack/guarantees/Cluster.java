@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 final class Cluster implements AutoCloseable {
 
   static final Duration READY = Duration.ofSeconds(180);
+
+  private static final Object PORTS = new Object();
   /** More partitions than instances, so every instance owns some work and a dead one's moves elsewhere. */
   static final int PARTITIONS = 4;
   /**
@@ -110,17 +112,40 @@ final class Cluster implements AutoCloseable {
 
   private ServiceProcess gateway(int instance) {
     String name = "gateway-" + instance;
-    ServiceProcess process = ServiceProcess.builder(name, jars.locate("gateway"))
-        .port(FreePorts.next())
+    ServiceProcess process = onFreePort(port -> ServiceProcess.builder(name, jars.locate("gateway"))
+        .port(port)
         .logFile(logs.resolve(name + ".log"))
         .jvmArgs(JVM_ARGS)
         .env(common())
         // Replies are addressed by this id: each instance needs its own.
         .env("NEUROGRAPH_GATEWAY_INSTANCE_ID", name + "-" + prefix)
         .env("NEUROGRAPH_GATEWAY_CLIENT_RATE_LIMIT_KEY_PREFIX", prefix + ":rate:")
-        .start();
+        .start());
     process.awaitReady(READY);
     return process;
+  }
+
+  /**
+   * Starts a service on a port that was free a moment ago. One start at a time: a JVM forked while another
+   * thread holds a probe socket inherits it until the child closes its descriptors, so that thread's port
+   * looks taken (runs failed on exactly that when instances started in parallel). Another port is tried when
+   * something else took the first one.
+   */
+  private static ServiceProcess onFreePort(java.util.function.IntFunction<ServiceProcess> start) {
+    IllegalStateException taken = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try {
+        synchronized (PORTS) {
+          return start.apply(FreePorts.next());
+        }
+      } catch (IllegalStateException e) {
+        if (e.getMessage() == null || !e.getMessage().contains("already in use")) {
+          throw e;
+        }
+        taken = e;
+      }
+    }
+    throw taken;
   }
 
   private ServiceProcess tokenService(int instance) {
@@ -133,8 +158,8 @@ final class Cluster implements AutoCloseable {
 
   private ServiceProcess dataService(String service, int instance, String cachePrefixVariable, String cachePrefix) {
     String name = service + "-" + instance;
-    ServiceProcess process = ServiceProcess.builder(name, jars.locate(service))
-        .port(FreePorts.next())
+    ServiceProcess process = onFreePort(port -> ServiceProcess.builder(name, jars.locate(service))
+        .port(port)
         .logFile(logs.resolve(name + ".log"))
         .jvmArgs(JVM_ARGS)
         .env(common())
@@ -142,7 +167,7 @@ final class Cluster implements AutoCloseable {
         .env("SPRING_R2DBC_USERNAME", database.user())
         .env("SPRING_R2DBC_PASSWORD", database.password())
         .env(cachePrefixVariable, cachePrefix)
-        .start();
+        .start());
     process.awaitReady(READY);
     return process;
   }
