@@ -11,7 +11,7 @@
 // It needs the jars of a build: ./mvnw -B -DskipTests install (or verify) in the checkout.
 
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -122,11 +122,11 @@ async function ready(port, child, name, logFile) {
   throw new Error(`${name} was not ready on port ${port} within ${READY_TIMEOUT_MS / 1000} s; see ${logFile}`);
 }
 
-function startInfra(logsDir, kafkaPort) {
+function startInfra(logsDir, kafkaPort, devstackJar) {
   return new Promise((resolveInfra, reject) => {
     const child = spawn(
       JAVA,
-      ['-Xmx512m', '-jar', JAR.devstack, '--infra-only', '--kafka-port', String(kafkaPort), '--logs-dir', logsDir],
+      ['-Xmx512m', '-jar', devstackJar, '--infra-only', '--kafka-port', String(kafkaPort), '--logs-dir', logsDir],
       { cwd: logsDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const devstackLog = createWriteStream(join(logsDir, 'devstack.log'));
@@ -165,7 +165,16 @@ export async function startStack(options = {}) {
   }
   const logsDir = options.logsDir ?? mkdtempSync(join(tmpdir(), 'neurograph-client-tests-'));
   const started = Date.now();
-  const infra = await startInfra(logsDir, await freePort());
+  // Run copies: a build that rewrites a jar in place while a JVM runs from it breaks that JVM
+  // (NoClassDefFoundError), and tests may run while someone rebuilds.
+  const jarsDir = join(logsDir, 'jars');
+  mkdirSync(jarsDir, { recursive: true });
+  const jar = {};
+  for (const [name, source] of Object.entries(JAR)) {
+    jar[name] = join(jarsDir, `${name}.jar`);
+    copyFileSync(source, jar[name]);
+  }
+  const infra = await startInfra(logsDir, await freePort(), jar.devstack);
   const services = new Map();
   const ports = {
     'token-service': await freePort(),
@@ -182,7 +191,7 @@ export async function startStack(options = {}) {
       env.NEUROGRAPH_GATEWAY_INSTANCE_ID = instanceId;
       Object.assign(env, options.gatewayEnv ?? {});
     }
-    const child = spawn(JAVA, ['-Xmx384m', '-jar', JAR[name]], {
+    const child = spawn(JAVA, ['-Xmx384m', '-jar', jar[name]], {
       cwd: logsDir,
       env,
       detached: true,
@@ -202,6 +211,8 @@ export async function startStack(options = {}) {
         await stopChild(services.get(name), name);
       }
       await stopChild(infra.child, 'devstack');
+      // The logs stay for whoever looks into a failure; the jar copies are only big.
+      rmSync(jarsDir, { recursive: true, force: true });
     })();
     return stopping;
   }
