@@ -422,9 +422,14 @@ class ProtocolTest {
   }
 
   @Test
-  void theRootServesTheStatusPage() {
+  void theRootServesTheTokenMonitorAndItsAssetsRevalidated() {
     http.get().uri("/").exchange().expectStatus().isOk()
-        .expectBody(String.class).value(body -> assertThat(body).contains("NeuroGraph gateway", "/ws"));
+        .expectBody(String.class).value(body -> assertThat(body).contains("NeuroGraph Token Monitor",
+            "/assets/monitor.js", "/assets/monitor.css"));
+    for (String asset : List.of("/assets/monitor.js", "/assets/monitor.css")) {
+      http.get().uri(asset).exchange().expectStatus().isOk()
+          .expectHeader().value("Cache-Control", value -> assertThat(value).contains("no-cache"));
+    }
   }
 
   @Test
