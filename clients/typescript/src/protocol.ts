@@ -59,6 +59,8 @@ export interface ServerEnvelope<T extends string = string, P = unknown> {
   topic?: string;
   /** (ext) On a subscription delivery: opaque position after this message, for `subscribe {since}`. */
   cursor?: string;
+  /** (ext) On a delivery of a Kafka event: the event's id, the same on every instance and in every replay. */
+  event_id?: string;
 }
 
 /** The original client's message type name, kept for source compatibility. */

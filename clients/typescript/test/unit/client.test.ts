@@ -192,9 +192,10 @@ describe('client logic (in-memory transport)', () => {
     const resub = s2.of('subscribe')[0];
     expect(resub.payload).toEqual({ topic: 'tokens', since: 'c1' });
     s2.reply(resub, 'subscribed', { topic: 'tokens', success: true, cursor: 'c1', resumed: true });
-    // The same event again at the seam (same token, version, update time): dropped, cursor still moves.
+    // The same event again at the seam (same event_id, new envelope id): dropped, cursor still moves.
     s2.push({ ...event, id: 'another-envelope-id', topic: 'tokens', cursor: 'c2' });
     const next = structuredClone(event);
+    next.event_id = '0b6f1f9a-2b2c-4f6d-8c1e-3a4b5c6d7e8f';
     next.payload.version = 3;
     next.payload.updated_at = '2026-11-26T10:06:00Z';
     s2.push({ ...next, topic: 'tokens', cursor: 'c3' });

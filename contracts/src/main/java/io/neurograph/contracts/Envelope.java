@@ -15,6 +15,8 @@ import tools.jackson.databind.JsonNode;
  * @param correlationId on a direct reply, the id of the request it answers
  * @param topic on a subscription delivery, the client topic it was delivered on
  * @param cursor on a subscription delivery, the opaque resume position after this message
+ * @param eventId on a subscription delivery, the Kafka event's {@code event_id}: the same on every gateway
+ *     instance and in every replay, so a client can drop an event it already has
  */
 public record Envelope(
     String id,
@@ -24,17 +26,18 @@ public record Envelope(
     @JsonInclude(JsonInclude.Include.ALWAYS) String senderId,
     String correlationId,
     String topic,
-    String cursor) {
+    String cursor,
+    String eventId) {
 
   /** A server message that answers the request with id {@code correlationId} (may be null). */
   public static Envelope reply(String type, Object payload, String correlationId) {
     return new Envelope(
-        newId(), type, Json.tree(payload), System.currentTimeMillis(), null, correlationId, null, null);
+        newId(), type, Json.tree(payload), System.currentTimeMillis(), null, correlationId, null, null, null);
   }
 
   /** A server message delivered because of a subscription to {@code topic}. */
-  public static Envelope delivery(String type, JsonNode payload, String topic, String cursor) {
-    return new Envelope(newId(), type, payload, System.currentTimeMillis(), null, null, topic, cursor);
+  public static Envelope delivery(String type, JsonNode payload, String topic, String cursor, String eventId) {
+    return new Envelope(newId(), type, payload, System.currentTimeMillis(), null, null, topic, cursor, eventId);
   }
 
   /** A server message that is neither a reply nor a delivery (e.g. {@code connection.established}). */

@@ -71,8 +71,8 @@ class ResumeTest {
     }
   }
 
-  /** One delivered token event: which token, its sequence number, and the cursor after it. */
-  record Seen(String token, int seq, String cursor) {}
+  /** One delivered token event: which token, its sequence number, the cursor after it, and its event id. */
+  record Seen(String token, int seq, String cursor, String eventId) {}
 
   @Test
   void resumesOnAnotherInstanceWithEveryEventOnceAndInOrderThenLive() throws Exception {
@@ -102,6 +102,14 @@ class ResumeTest {
 
         List<Seen> resumed = read(b, expected.size());
         assertExactlyOnceInOrder(resumed, expected);
+        // An event keeps its identity across instances and replays, so a client can drop one it already has.
+        Map<Integer, String> liveIds = new HashMap<>();
+        first.forEach(seen -> liveIds.put(seen.seq(), seen.eventId()));
+        assertThat(resumed).allSatisfy(seen -> assertThat(seen.eventId()).isNotBlank());
+        assertThat(resumed.stream().map(Seen::eventId).toList()).doesNotHaveDuplicates();
+        resumed.stream().filter(seen -> seen.seq() < 100).forEach(seen ->
+            assertThat(seen.eventId()).as("event %d replayed on the second instance", seen.seq())
+                .isEqualTo(liveIds.get(seen.seq())));
         // Nothing extra behind them: the next thing to arrive is the next event published.
         publish(kafka, topic, 1000, 1001, 0);
         assertThat(read(b, 1).get(0).seq()).isEqualTo(1000);
@@ -234,7 +242,7 @@ class ResumeTest {
       JsonNode event = client.next("token.updated");
       JsonNode payload = event.get("payload");
       seen.add(new Seen(payload.get("token_id").stringValue(), payload.get("seq").intValue(),
-          event.get("cursor").stringValue()));
+          event.get("cursor").stringValue(), event.path("event_id").stringValue(null)));
     }
     return seen;
   }

@@ -243,7 +243,7 @@ public class EventStream implements SmartLifecycle {
       if (cursor == null) {
         cursor = new Cursor(positions).encode();
       }
-      Outgoing frame = Outgoing.of(Envelope.delivery(event.type(), event.data(), topic, cursor));
+      Outgoing frame = Outgoing.of(Envelope.delivery(event.type(), event.data(), topic, cursor, event.eventId()));
       for (Session session : subscribers) {
         if (session.deliver(topic, frame)) {
           framesDelivered.incrementAndGet();

@@ -265,7 +265,8 @@ public class Resumer implements DisposableBean {
     if (!EventRouting.topics(EventRouting.source(alias), event).contains(topic)) {
       return null;
     }
-    return Outgoing.of(Envelope.delivery(event.type(), event.data(), topic, new Cursor(positions).encode()));
+    return Outgoing.of(Envelope.delivery(event.type(), event.data(), topic, new Cursor(positions).encode(),
+        event.eventId()));
   }
 
   /** Resumes that replayed since start. */
