@@ -16,7 +16,7 @@ import logging
 import re
 import time
 import uuid
-from collections import deque
+from collections import OrderedDict, deque
 from typing import (
     Any,
     AsyncIterator,
@@ -58,6 +58,8 @@ __all__ = ["NeuroGraphWebSocketClient", "DEFAULT_URL", "State"]
 log = logging.getLogger("neurograph_client")
 
 DEFAULT_URL = "ws://localhost:8000/ws"
+#: How many recent (topic, event_id) pairs a client remembers to drop a repeated event.
+DEDUPE_WINDOW = 1000
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._:@-]{1,128}$")
 _DEFAULT: Any = object()
 
@@ -270,6 +272,8 @@ class NeuroGraphWebSocketClient:
         self._inflight: Set[str] = set()
         self._sub_requests: Dict[str, bool] = {}  # id of a subscribe request -> internal?
         self._subs: Dict[str, Optional[str]] = {}  # topic -> cursor of the last event queued
+        self._seen_events: "OrderedDict[Tuple[str, str], None]" = OrderedDict()
+        self.duplicates_dropped = 0
         self._handlers: Dict[str, List[Handler]] = {}
         self._events = EventQueue(max_event_queue, event_overflow)
         self._conn_tasks: List[asyncio.Task] = []
@@ -1104,10 +1108,31 @@ class NeuroGraphWebSocketClient:
                 else:
                     item.future.set_result(message)
         elif mtype not in ("connection.established", "error"):
+            if self._already_seen(message):
+                # The same event again (an outbox relay republished it, and this client saw the first copy
+                # on another gateway instance): the cursor moves on, nobody sees it twice.
+                self.duplicates_dropped += 1
+                topic, cursor = message.get("topic"), message.get("cursor")
+                if isinstance(topic, str) and isinstance(cursor, str) and topic in self._subs:
+                    self._subs[topic] = cursor
+                return
             await self._deliver_event(message)
         elif mtype == "error":
             log.warning("server error: %s", message.get("payload"))
         await self._dispatch(message)
+
+    def _already_seen(self, message: Dict[str, Any]) -> bool:
+        """Whether this delivery's ``event_id`` arrived on its topic among the last ``DEDUPE_WINDOW``."""
+        event_id, topic = message.get("event_id"), message.get("topic")
+        if not isinstance(event_id, str) or not isinstance(topic, str):
+            return False
+        key = (topic, event_id)
+        if key in self._seen_events:
+            return True
+        self._seen_events[key] = None
+        if len(self._seen_events) > DEDUPE_WINDOW:
+            self._seen_events.popitem(last=False)
+        return False
 
     async def _on_subscribed(self, message: Dict[str, Any], internal: bool) -> None:
         body = message.get("payload")

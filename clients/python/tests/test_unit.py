@@ -217,3 +217,28 @@ def test_handshake_statuses_that_are_worth_retrying():
     assert HandshakeRejectedError(503).retryable
     assert not HandshakeRejectedError(401).retryable
     assert not HandshakeRejectedError(400).retryable
+
+
+# ---------------------------------------------------------------- duplicate events
+
+def test_a_repeated_event_id_on_a_topic_is_dropped_but_moves_the_cursor():
+    async def scenario():
+        client = NeuroGraphWebSocketClient("ws://127.0.0.1:1/ws")
+        client._subs["tokens"] = "c0"
+        first = {"id": "env-1", "type": "token.updated", "topic": "tokens", "cursor": "c1", "event_id": "e-1",
+                 "payload": {"token_id": "t", "version": 2}}
+        again = dict(first, id="env-2", cursor="c2")
+        other = dict(first, id="env-3", cursor="c3", event_id="e-2", payload={"token_id": "t", "version": 3})
+        for message in (first, again, other):
+            await client._route(message)
+        got = [await client.next_event(timeout=1), await client.next_event(timeout=1)]
+        assert [m["payload"]["version"] for m in got] == [2, 3]
+        assert client.duplicates_dropped == 1
+        assert client.subscriptions["tokens"] == "c3"
+        # Without an event_id nothing is taken for a duplicate.
+        plain = {"id": "env-4", "type": "system.message", "topic": "system", "cursor": "s1", "payload": {}}
+        await client._route(plain)
+        await client._route(dict(plain, id="env-5"))
+        assert client.duplicates_dropped == 1
+
+    run(scenario())
