@@ -104,14 +104,14 @@ def test_event_queue_close_releases_a_blocked_putter_and_waiting_getter():
         q = EventQueue(1)
         await q.put(1)
         putter = asyncio.ensure_future(q.put(2))
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0)  # one turn of the loop: the task runs until it blocks
         assert not putter.done()
         q.close()
         assert await asyncio.wait_for(putter, 1) is False
 
         q2 = EventQueue(1)
         getter = asyncio.ensure_future(q2.get())
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0)  # one turn of the loop: the task runs until it blocks
         q2.close()
         with pytest.raises(EventStreamClosed):
             await asyncio.wait_for(getter, 1)

@@ -2,6 +2,7 @@ package io.neurograph.testkit;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -23,7 +24,7 @@ public final class FreePorts {
       int port = ThreadLocalRandom.current().nextInt(FIRST, LAST + 1);
       try (ServerSocket socket = new ServerSocket()) {
         socket.setReuseAddress(false);
-        socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
         return port;
       } catch (IOException taken) {
         // try another

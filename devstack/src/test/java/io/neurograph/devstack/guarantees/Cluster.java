@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * Several instances of every service jar, each its own JVM, on one Kafka broker, one PostgreSQL database and
@@ -33,8 +34,6 @@ import java.util.concurrent.TimeUnit;
 final class Cluster implements AutoCloseable {
 
   static final Duration READY = Duration.ofSeconds(180);
-
-  private static final Object PORTS = new Object();
   /** More partitions than instances, so every instance owns some work and a dead one's moves elsewhere. */
   static final int PARTITIONS = 4;
   /**
@@ -125,13 +124,16 @@ final class Cluster implements AutoCloseable {
     return process;
   }
 
+  // Guards port probing and forking; see onFreePort.
+  private static final Object PORTS = new Object();
+
   /**
    * Starts a service on a port that was free a moment ago. One start at a time: a JVM forked while another
    * thread holds a probe socket inherits it until the child closes its descriptors, so that thread's port
    * looks taken (runs failed on exactly that when instances started in parallel). Another port is tried when
    * something else took the first one.
    */
-  private static ServiceProcess onFreePort(java.util.function.IntFunction<ServiceProcess> start) {
+  private static ServiceProcess onFreePort(IntFunction<ServiceProcess> start) {
     IllegalStateException taken = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       try {

@@ -1,7 +1,6 @@
 package io.neurograph.gateway.dispatch;
 
 import io.neurograph.contracts.GoldenSamples;
-import io.neurograph.contracts.Json;
 import io.neurograph.contracts.codec.ClientFrameDecoder;
 import io.neurograph.contracts.codec.DecodedFrame;
 import io.neurograph.contracts.messages.MessageRegistry;
@@ -21,10 +20,9 @@ class DecoderWarmUp implements SmartInitializingSingleton {
   public void afterSingletonsInstantiated() {
     for (RequestType<?> type : MessageRegistry.requests()) {
       DecodedFrame frame = ClientFrameDecoder.decode(GoldenSamples.client(type.name()));
-      if (!(frame instanceof DecodedFrame.Accepted accepted)) {
+      if (!(frame instanceof DecodedFrame.Accepted)) {
         throw new IllegalStateException("the golden sample of " + type.name() + " does not decode: " + frame);
       }
-      Json.write(accepted.value());
     }
   }
 }

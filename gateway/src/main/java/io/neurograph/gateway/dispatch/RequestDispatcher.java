@@ -103,7 +103,7 @@ public class RequestDispatcher {
     }
     DecodedFrame.Accepted request = (DecodedFrame.Accepted) frame;
     String echoId = Replies.clientGivenId(request);
-    if (!admitted(session, request.id(), echoId) || !allowed(session, request) || !metadataFits(session, request)) {
+    if (!admitted(session, request.id(), echoId) || !allowed(session, request) || !metadataFits(session, request, echoId)) {
       return Mono.empty();
     }
     Mono<Void> handled = Mono.defer(() -> handlers.get(request.type()).handle(session, request))
@@ -170,14 +170,13 @@ public class RequestDispatcher {
    * The configured {@code metadata} limit, which may be lower than the protocol's 16 KiB (checked by the
    * decoder): {@code VALIDATION_FAILED} in the same shape as every other field problem.
    */
-  private boolean metadataFits(Session session, DecodedFrame.Accepted request) {
+  private boolean metadataFits(Session session, DecodedFrame.Accepted request, String echoId) {
     JsonNode metadata = request.payload().get("metadata");
     if (metadata == null || !metadata.isObject() || Field.encodedSize(metadata) <= maxMetadataBytes) {
       return true;
     }
     Replies.error(session,
-        new ErrorPayload(ErrorCode.VALIDATION_FAILED, "Invalid " + request.type().name() + " payload",
-            Replies.clientGivenId(request),
+        new ErrorPayload(ErrorCode.VALIDATION_FAILED, "Invalid " + request.type().name() + " payload", echoId,
             List.of(new FieldProblem("metadata", "must be at most " + maxMetadataBytes + " bytes as JSON")), null),
         request.id());
     return false;

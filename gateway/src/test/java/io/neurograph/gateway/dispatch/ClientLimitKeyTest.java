@@ -16,8 +16,8 @@ import org.springframework.util.unit.DataSize;
 class ClientLimitKeyTest {
 
   private final SessionRegistry registry = new SessionRegistry(new GatewayProperties("/ws", null,
-      Duration.ofSeconds(20), Duration.ofSeconds(60), DataSize.ofMegabytes(1), DataSize.ofKilobytes(16), Duration.ofSeconds(10), 10, 50, 100,
-      100, new GatewayProperties.Outbound(10, DataSize.ofMegabytes(1), Duration.ofSeconds(5)),
+      Duration.ofSeconds(20), Duration.ofSeconds(60), DataSize.ofMegabytes(1), DataSize.ofKilobytes(16),
+      Duration.ofSeconds(10), 10, 50, 100, 100, new GatewayProperties.Outbound(10, DataSize.ofMegabytes(1), Duration.ofSeconds(5)),
       new GatewayProperties.RateLimit(true, 200, 100),
       new GatewayProperties.Resume(8, 1000, Duration.ofSeconds(10), Duration.ofSeconds(30)), List.of()));
 
