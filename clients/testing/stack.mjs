@@ -174,7 +174,13 @@ export async function startStack(options = {}) {
     jar[name] = join(jarsDir, `${name}.jar`);
     copyFileSync(source, jar[name]);
   }
-  const infra = await startInfra(logsDir, await freePort(), jar.devstack);
+  let infra;
+  try {
+    infra = await startInfra(logsDir, await freePort(), jar.devstack);
+  } catch (error) {
+    rmSync(jarsDir, { recursive: true, force: true });
+    throw error;
+  }
   const services = new Map();
   const ports = {
     'token-service': await freePort(),
