@@ -65,8 +65,10 @@ public final class ClientFrameDecoder {
     }
     Object value = Json.convert(result.payload(), type.get().payloadType());
     boolean clientAssigned = id != null;
-    return new DecodedFrame.Accepted(
-        clientAssigned ? id : Envelope.newId(), clientAssigned, type.get(), result.payload(), value);
+    // Trace context is advisory: a traceparent of any other JSON type is ignored like an unknown field.
+    JsonNode traceparent = root.get("traceparent");
+    return new DecodedFrame.Accepted(clientAssigned ? id : Envelope.newId(), clientAssigned, type.get(),
+        result.payload(), value, traceparent != null && traceparent.isString() ? traceparent.stringValue() : null);
   }
 
   private static DecodedFrame reject(ErrorCode code, String message, String id) {

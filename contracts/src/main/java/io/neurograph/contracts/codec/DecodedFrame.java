@@ -18,9 +18,17 @@ public sealed interface DecodedFrame {
    * @param type the request type
    * @param payload the normalized payload (defaults filled in, unknown fields dropped)
    * @param value the payload bound to {@code type.payloadType()}
+   * @param traceparent the envelope's {@code traceparent} when it was a string (not checked: an invalid one
+   *     only means a new trace), else null
    */
-  record Accepted(String id, boolean clientAssignedId, RequestType<?> type, ObjectNode payload, Object value)
+  record Accepted(
+      String id, boolean clientAssignedId, RequestType<?> type, ObjectNode payload, Object value, String traceparent)
       implements DecodedFrame {
+
+    /** An accepted request without trace context. */
+    public Accepted(String id, boolean clientAssignedId, RequestType<?> type, ObjectNode payload, Object value) {
+      this(id, clientAssignedId, type, payload, value, null);
+    }
 
     /** The bound payload, typed. */
     public <P> P value(RequestType<P> expected) {
