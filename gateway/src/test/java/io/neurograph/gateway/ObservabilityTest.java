@@ -147,7 +147,8 @@ class ObservabilityTest {
       client.sendText(frame("no.such.type", "u-1", Map.of(), TRACEPARENT));
       JsonNode error = client.replyTo("u-1");
       assertThat(error.get("type").stringValue()).isEqualTo("error");
-      assertThat(error.get("traceparent").stringValue()).as("a refused frame still gets a trace").isNotBlank();
+      assertThat(traceId(error.get("traceparent").stringValue())).as("a refused frame continues the trace too")
+          .isEqualTo(TRACE_ID);
 
       for (String invalid : List.of("garbage", "00-" + "0".repeat(32) + "-00f067aa0ba902b7-01",
           "ff-" + TRACE_ID + "-00f067aa0ba902b7-01", "00-" + TRACE_ID.toUpperCase() + "-00f067aa0ba902b7-01")) {

@@ -43,9 +43,16 @@ public sealed interface DecodedFrame {
    * A frame the server refuses; the connection stays open.
    *
    * @param originalMessageId the offending request's id, when it had a string one
+   * @param traceparent the envelope's {@code traceparent} when the frame was an object with a string one
    */
-  record Rejected(ErrorCode code, String message, String originalMessageId, List<FieldProblem> details)
+  record Rejected(
+      ErrorCode code, String message, String originalMessageId, List<FieldProblem> details, String traceparent)
       implements DecodedFrame {
+
+    /** A refusal without trace context. */
+    public Rejected(ErrorCode code, String message, String originalMessageId, List<FieldProblem> details) {
+      this(code, message, originalMessageId, details, null);
+    }
 
     /** The {@code error} payload telling the client. */
     public ErrorPayload toError() {

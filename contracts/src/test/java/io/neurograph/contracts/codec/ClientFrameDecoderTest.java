@@ -32,6 +32,10 @@ class ClientFrameDecoderTest {
         "{\"id\":\"p1\",\"type\":\"ping\",\"payload\":{},\"traceparent\":\"" + traceparent + "\"}");
     assertThat(traced).isInstanceOfSatisfying(DecodedFrame.Accepted.class,
         accepted -> assertThat(accepted.traceparent()).isEqualTo(traceparent));
+    DecodedFrame refused = ClientFrameDecoder.decode(
+        "{\"id\":\"p1\",\"type\":\"nope\",\"payload\":{},\"traceparent\":\"" + traceparent + "\"}");
+    assertThat(refused).isInstanceOfSatisfying(DecodedFrame.Rejected.class,
+        rejected -> assertThat(rejected.traceparent()).isEqualTo(traceparent));
     // Not a W3C value, or not a string: still accepted (a new trace starts), never an error.
     for (String value : new String[] {"\"garbage\"", "42", "{}", "null"}) {
       DecodedFrame frame = ClientFrameDecoder.decode(

@@ -16,8 +16,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One inbound frame on its way to its answer: the decoded request (when it was accepted), its trace span and
- * {@code traceparent}, and when it arrived. Every answer goes through {@link Replies}, which carries the
- * {@code traceparent}, times the round trip when the writer takes the answer, and ends the span.
+ * {@code traceparent}, and when it arrived. Every answer goes through {@link Replies}, which puts the
+ * {@code traceparent} on it; when the connection's writer takes the answer, the round trip is timed, the
+ * request's log line written and its span ended (so nothing of that runs while a handler holds a lock).
  */
 public final class Request implements Runnable {
 
@@ -31,6 +32,7 @@ public final class Request implements Runnable {
   private final RequestTracing tracing;
   private final GatewayMetrics metrics;
   private final AtomicBoolean finished = new AtomicBoolean();
+  private volatile String outcome;
 
   private Request(DecodedFrame.Accepted frame, String correlationId, String type, String clientTraceparent,
       RequestTracing tracing, GatewayMetrics metrics) {
@@ -49,9 +51,13 @@ public final class Request implements Runnable {
     return new Request(frame, frame.id(), frame.type().name(), frame.traceparent(), tracing, metrics);
   }
 
-  /** A frame that was refused before it was read as a request; answers correlate with {@code correlationId}. */
-  static Request refused(String correlationId, RequestTracing tracing, GatewayMetrics metrics) {
-    return new Request(null, correlationId, GatewayMetrics.UNKNOWN, null, tracing, metrics);
+  /**
+   * A frame that was refused before it was read as a request; answers correlate with {@code correlationId}.
+   * {@code clientTraceparent} is the envelope's, when the frame got that far.
+   */
+  static Request refused(String correlationId, String clientTraceparent, RequestTracing tracing,
+      GatewayMetrics metrics) {
+    return new Request(null, correlationId, GatewayMetrics.UNKNOWN, clientTraceparent, tracing, metrics);
   }
 
   /** The request id: the client's, or one the server assigned. */
@@ -101,13 +107,18 @@ public final class Request implements Runnable {
   }
 
   private void send(Session session, Envelope envelope, String outcome) {
-    session.offer(Outgoing.reply(envelope, this));
-    finish(outcome);
+    // Set before the frame is queued: the writer may take it at once.
+    this.outcome = outcome;
+    if (!session.offer(Outgoing.reply(envelope, this))) {
+      finish(outcome + " (not delivered: connection closing)");
+    }
   }
 
   /** Logs and ends the request when nothing answered it (its connection closed first). */
   void finishUnanswered() {
-    finish("no answer (connection closed)");
+    if (outcome == null) {
+      finish("no answer (connection closed)");
+    }
   }
 
   private void finish(String outcome) {
@@ -120,5 +131,6 @@ public final class Request implements Runnable {
   @Override
   public void run() {
     duration.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    finish(outcome);
   }
 }

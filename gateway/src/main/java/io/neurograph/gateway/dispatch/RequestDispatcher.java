@@ -73,7 +73,7 @@ public class RequestDispatcher {
       case BINARY -> {
         session.countInbound();
         metrics.received(GatewayMetrics.UNKNOWN);
-        Request refused = Request.refused(null, tracing, metrics);
+        Request refused = Request.refused(null, null, tracing, metrics);
         if (!admitted(session, refused, null)) {
           return Mono.empty();
         }
@@ -99,7 +99,7 @@ public class RequestDispatcher {
       log.error("Could not decode a frame of {} characters on connection {}", text.length(), session.connectionId(),
           bug);
       metrics.received(GatewayMetrics.UNKNOWN);
-      Request refused = Request.refused(null, tracing, metrics);
+      Request refused = Request.refused(null, null, tracing, metrics);
       if (admitted(session, refused, null)) {
         Replies.error(session, refused, ErrorPayload.of(ErrorCode.INTERNAL, "This frame could not be read", null));
       }
@@ -107,7 +107,7 @@ public class RequestDispatcher {
     }
     if (frame instanceof DecodedFrame.Rejected rejected) {
       metrics.received(GatewayMetrics.UNKNOWN);
-      Request refused = Request.refused(rejected.originalMessageId(), tracing, metrics);
+      Request refused = Request.refused(rejected.originalMessageId(), rejected.traceparent(), tracing, metrics);
       if (admitted(session, refused, rejected.originalMessageId())) {
         Replies.error(session, refused, rejected.toError());
       }
