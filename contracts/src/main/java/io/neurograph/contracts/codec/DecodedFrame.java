@@ -18,9 +18,17 @@ public sealed interface DecodedFrame {
    * @param type the request type
    * @param payload the normalized payload (defaults filled in, unknown fields dropped)
    * @param value the payload bound to {@code type.payloadType()}
+   * @param traceparent the envelope's {@code traceparent} when it was a string (not checked: an invalid one
+   *     only means a new trace), else null
    */
-  record Accepted(String id, boolean clientAssignedId, RequestType<?> type, ObjectNode payload, Object value)
+  record Accepted(
+      String id, boolean clientAssignedId, RequestType<?> type, ObjectNode payload, Object value, String traceparent)
       implements DecodedFrame {
+
+    /** An accepted request without trace context. */
+    public Accepted(String id, boolean clientAssignedId, RequestType<?> type, ObjectNode payload, Object value) {
+      this(id, clientAssignedId, type, payload, value, null);
+    }
 
     /** The bound payload, typed. */
     public <P> P value(RequestType<P> expected) {
@@ -35,9 +43,16 @@ public sealed interface DecodedFrame {
    * A frame the server refuses; the connection stays open.
    *
    * @param originalMessageId the offending request's id, when it had a string one
+   * @param traceparent the envelope's {@code traceparent} when the frame was an object with a string one
    */
-  record Rejected(ErrorCode code, String message, String originalMessageId, List<FieldProblem> details)
+  record Rejected(
+      ErrorCode code, String message, String originalMessageId, List<FieldProblem> details, String traceparent)
       implements DecodedFrame {
+
+    /** A refusal without trace context. */
+    public Rejected(ErrorCode code, String message, String originalMessageId, List<FieldProblem> details) {
+      this(code, message, originalMessageId, details, null);
+    }
 
     /** The {@code error} payload telling the client. */
     public ErrorPayload toError() {

@@ -25,6 +25,25 @@ class ClientFrameDecoderTest {
     return "{\"id\":\"r1\",\"type\":\"token.create\",\"payload\":{" + payloadFields + "}}";
   }
 
+  @Test
+  void traceparentIsCarriedAsGivenAndAnyOtherTypeIsIgnored() {
+    String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    DecodedFrame traced = ClientFrameDecoder.decode(
+        "{\"id\":\"p1\",\"type\":\"ping\",\"payload\":{},\"traceparent\":\"" + traceparent + "\"}");
+    assertThat(traced).isInstanceOfSatisfying(DecodedFrame.Accepted.class,
+        accepted -> assertThat(accepted.traceparent()).isEqualTo(traceparent));
+    DecodedFrame refused = ClientFrameDecoder.decode(
+        "{\"id\":\"p1\",\"type\":\"nope\",\"payload\":{},\"traceparent\":\"" + traceparent + "\"}");
+    assertThat(refused).isInstanceOfSatisfying(DecodedFrame.Rejected.class,
+        rejected -> assertThat(rejected.traceparent()).isEqualTo(traceparent));
+    // Not a W3C value, or not a string: still accepted (a new trace starts), never an error.
+    for (String value : new String[] {"\"garbage\"", "42", "{}", "null"}) {
+      DecodedFrame frame = ClientFrameDecoder.decode(
+          "{\"id\":\"p1\",\"type\":\"ping\",\"payload\":{},\"traceparent\":" + value + "}");
+      assertThat(frame).as(value).isInstanceOf(DecodedFrame.Accepted.class);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"not json", "{\"type\":", "{'type':'ping'}", "", "{\"a\":1,\"a\":2}", "{\"type\":\"ping\",\"payload\":{}} trailing", "   "})
   void textThatIsNotJsonIsInvalidJson(String frame) {

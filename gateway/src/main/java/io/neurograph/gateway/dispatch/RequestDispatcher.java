@@ -13,6 +13,8 @@ import io.neurograph.gateway.auth.Principal;
 import io.neurograph.gateway.auth.Scopes;
 import io.neurograph.gateway.config.GatewayProperties;
 import io.neurograph.gateway.limits.ClientRateLimiter;
+import io.neurograph.gateway.observability.GatewayMetrics;
+import io.neurograph.gateway.observability.RequestTracing;
 import io.neurograph.gateway.session.Session;
 import java.util.HashMap;
 import java.util.List;
@@ -37,11 +39,15 @@ public class RequestDispatcher {
   private final Map<RequestType<?>, RequestHandler> handlers = new HashMap<>();
   private final ClientRateLimiter clientLimit;
   private final long maxMetadataBytes;
+  private final RequestTracing tracing;
+  private final GatewayMetrics metrics;
 
   /** Indexes the handlers; every request type of the protocol must have exactly one. */
   public RequestDispatcher(List<RequestHandler> handlerBeans, ClientRateLimiter clientLimit,
-      GatewayProperties properties) {
+      GatewayProperties properties, RequestTracing tracing, GatewayMetrics metrics) {
     this.clientLimit = clientLimit;
+    this.tracing = tracing;
+    this.metrics = metrics;
     this.maxMetadataBytes = properties.maxMetadataSize().toBytes();
     for (RequestHandler handler : handlerBeans) {
       for (RequestType<?> type : handler.types()) {
@@ -66,11 +72,13 @@ public class RequestDispatcher {
       }
       case BINARY -> {
         session.countInbound();
-        if (!admitted(session, null, null)) {
+        metrics.received(GatewayMetrics.UNKNOWN);
+        Request refused = Request.refused(null, null, tracing, metrics);
+        if (!admitted(session, refused, null)) {
           return Mono.empty();
         }
-        Replies.error(session, ErrorCode.UNSUPPORTED_FRAME, "Binary frames are not supported; send JSON text frames",
-            null);
+        Replies.error(session, refused,
+            ErrorPayload.of(ErrorCode.UNSUPPORTED_FRAME, "Binary frames are not supported; send JSON text frames", null));
         return Mono.empty();
       }
       default -> {
@@ -90,29 +98,36 @@ public class RequestDispatcher {
       // so it gets fixed; the client learns only that the frame was not read.
       log.error("Could not decode a frame of {} characters on connection {}", text.length(), session.connectionId(),
           bug);
-      if (admitted(session, null, null)) {
-        Replies.error(session, ErrorCode.INTERNAL, "This frame could not be read", null);
+      metrics.received(GatewayMetrics.UNKNOWN);
+      Request refused = Request.refused(null, null, tracing, metrics);
+      if (admitted(session, refused, null)) {
+        Replies.error(session, refused, ErrorPayload.of(ErrorCode.INTERNAL, "This frame could not be read", null));
       }
       return Mono.empty();
     }
     if (frame instanceof DecodedFrame.Rejected rejected) {
-      if (admitted(session, rejected.originalMessageId(), rejected.originalMessageId())) {
-        Replies.error(session, rejected.toError(), rejected.originalMessageId());
+      metrics.received(GatewayMetrics.UNKNOWN);
+      Request refused = Request.refused(rejected.originalMessageId(), rejected.traceparent(), tracing, metrics);
+      if (admitted(session, refused, rejected.originalMessageId())) {
+        Replies.error(session, refused, rejected.toError());
       }
       return Mono.empty();
     }
-    DecodedFrame.Accepted request = (DecodedFrame.Accepted) frame;
+    DecodedFrame.Accepted accepted = (DecodedFrame.Accepted) frame;
+    metrics.received(accepted.type().name());
+    Request request = Request.accepted(accepted, tracing, metrics);
     String echoId = Replies.clientGivenId(request);
-    if (!admitted(session, request.id(), echoId) || !allowed(session, request) || !metadataFits(session, request, echoId)) {
+    if (!admitted(session, request, echoId) || !allowed(session, request) || !metadataFits(session, request, echoId)) {
       return Mono.empty();
     }
     Mono<Void> handled = Mono.defer(() -> handlers.get(request.type()).handle(session, request))
         .onErrorResume(error -> {
           // A handler bug must cost one request, never the connection; details stay in the log.
           log.error("Handler for {} failed on connection {}", request.type().name(), session.connectionId(), error);
-          Replies.error(session, ErrorPayload.of(ErrorCode.INTERNAL, "Internal error", echoId), request.id());
+          Replies.error(session, request, ErrorPayload.of(ErrorCode.INTERNAL, "Internal error", echoId));
           return Mono.empty();
-        });
+        })
+        .doFinally(signal -> request.finishUnanswered());
     if (request.type() == SystemMessages.PING) {
       // Ping costs nothing downstream and is how clients measure liveness: only the per-connection limit.
       return handled;
@@ -123,10 +138,9 @@ public class RequestDispatcher {
       if (waitMs == 0) {
         return handled;
       }
-      Replies.error(session,
+      Replies.error(session, request,
           new ErrorPayload(ErrorCode.RATE_LIMITED, "Too many requests for this client; slow down", echoId, null,
-              waitMs),
-          request.id());
+              waitMs));
       return Mono.empty();
     });
   }
@@ -148,7 +162,7 @@ public class RequestDispatcher {
    * ({@code UNAUTHENTICATED}); a request whose scope the principal lacks is {@code FORBIDDEN}. Either way
    * the connection stays. Subscriptions are checked per topic by their handler.
    */
-  private static boolean allowed(Session session, DecodedFrame.Accepted request) {
+  private static boolean allowed(Session session, Request request) {
     RequestType<?> type = request.type();
     if (type == SystemMessages.PING || type == SystemMessages.AUTH) {
       return true;
@@ -170,26 +184,24 @@ public class RequestDispatcher {
    * The configured {@code metadata} limit, which may be lower than the protocol's 16 KiB (checked by the
    * decoder): {@code VALIDATION_FAILED} in the same shape as every other field problem.
    */
-  private boolean metadataFits(Session session, DecodedFrame.Accepted request, String echoId) {
+  private boolean metadataFits(Session session, Request request, String echoId) {
     JsonNode metadata = request.payload().get("metadata");
     if (metadata == null || !metadata.isObject() || Field.encodedSize(metadata) <= maxMetadataBytes) {
       return true;
     }
-    Replies.error(session,
+    Replies.error(session, request,
         new ErrorPayload(ErrorCode.VALIDATION_FAILED, "Invalid " + request.type().name() + " payload", echoId,
-            List.of(new FieldProblem("metadata", "must be at most " + maxMetadataBytes + " bytes as JSON")), null),
-        request.id());
+            List.of(new FieldProblem("metadata", "must be at most " + maxMetadataBytes + " bytes as JSON")), null));
     return false;
   }
 
-  private static boolean admitted(Session session, String correlationId, String originalId) {
+  private static boolean admitted(Session session, Request request, String originalId) {
     long waitMs = session.rateLimit();
     if (waitMs == 0) {
       return true;
     }
-    Replies.error(session,
-        new ErrorPayload(ErrorCode.RATE_LIMITED, "Too many messages; slow down", originalId, null, waitMs),
-        correlationId);
+    Replies.error(session, request,
+        new ErrorPayload(ErrorCode.RATE_LIMITED, "Too many messages; slow down", originalId, null, waitMs));
     return false;
   }
 }

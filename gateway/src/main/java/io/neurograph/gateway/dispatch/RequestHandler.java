@@ -1,6 +1,6 @@
 package io.neurograph.gateway.dispatch;
 
-import io.neurograph.contracts.codec.DecodedFrame;
+
 import io.neurograph.contracts.messages.RequestType;
 import io.neurograph.gateway.session.Session;
 import java.util.Set;
@@ -16,5 +16,5 @@ public interface RequestHandler {
    * Handles one request. Replies go to {@code session}; the returned Mono completes when the request is
    * finished (answered, refused or timed out) and must not error.
    */
-  Mono<Void> handle(Session session, DecodedFrame.Accepted request);
+  Mono<Void> handle(Session session, Request request);
 }

@@ -3,12 +3,14 @@ package io.neurograph.gateway.events;
 import io.neurograph.contracts.Envelope;
 import io.neurograph.contracts.Json;
 import io.neurograph.contracts.kafka.EventMessage;
+import io.neurograph.contracts.kafka.KafkaHeaderNames;
 import io.neurograph.contracts.kafka.Topics;
 import io.neurograph.gateway.kafka.AssignedConsumer;
 import io.neurograph.gateway.kafka.PartitionProbe;
 import io.neurograph.gateway.session.Outgoing;
 import io.neurograph.gateway.session.Session;
 import io.neurograph.gateway.session.SessionRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -111,6 +114,11 @@ public class EventStream implements SmartLifecycle {
   @Override
   public boolean isRunning() {
     return consumer.isRunning();
+  }
+
+  /** Whether the event consumer is connected to Kafka now. */
+  public boolean connected() {
+    return consumer.connected();
   }
 
   /** The position just after the last event handed to subscribers. */
@@ -224,8 +232,10 @@ public class EventStream implements SmartLifecycle {
       return;
     }
     String source = EventRouting.source(alias);
+    String traceparent = traceparent(record);
     if (EventRouting.isBroadcast(source, event)) {
-      deliver(registry.sessions(), Outgoing.of(Envelope.notice(event.type(), event.data())));
+      deliver(registry.sessions(), Outgoing.event(
+          Envelope.reply(event.type(), event.data(), null, traceparent), record.timestamp()));
       return;
     }
     List<String> clientTopics = EventRouting.topics(source, event);
@@ -243,13 +253,21 @@ public class EventStream implements SmartLifecycle {
       if (cursor == null) {
         cursor = new Cursor(positions).encode();
       }
-      Outgoing frame = Outgoing.of(Envelope.delivery(event.type(), event.data(), topic, cursor, event.eventId()));
+      Outgoing frame = Outgoing.event(
+          Envelope.delivery(event.type(), event.data(), topic, cursor, event.eventId(), traceparent),
+          record.timestamp());
       for (Session session : subscribers) {
         if (session.deliver(topic, frame)) {
           framesDelivered.incrementAndGet();
         }
       }
     }
+  }
+
+  /** The record's W3C trace context (services copy the command's onto its events), or null. */
+  static String traceparent(ConsumerRecord<String, String> record) {
+    Header header = record.headers().lastHeader(KafkaHeaderNames.TRACEPARENT);
+    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   private void deliver(Iterable<Session> sessions, Outgoing frame) {

@@ -266,7 +266,7 @@ public class Resumer implements DisposableBean {
       return null;
     }
     return Outgoing.of(Envelope.delivery(event.type(), event.data(), topic, new Cursor(positions).encode(),
-        event.eventId()));
+        event.eventId(), EventStream.traceparent(record)));
   }
 
   /** Resumes that replayed since start. */

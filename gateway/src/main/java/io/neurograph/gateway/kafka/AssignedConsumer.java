@@ -1,5 +1,8 @@
 package io.neurograph.gateway.kafka;
 
+import java.util.Map;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
@@ -37,6 +40,26 @@ public final class AssignedConsumer {
     if (running != null) {
       running.stop();
     }
+  }
+
+  /**
+   * Whether the consumer has a connection to a broker now (its {@code connection-count} metric): a running
+   * consumer keeps fetching from the partition leaders, so zero connections means Kafka is out of reach.
+   */
+  public boolean connected() {
+    KafkaMessageListenerContainer<String, String> running = container;
+    if (running == null || !running.isRunning()) {
+      return false;
+    }
+    for (Map<MetricName, ? extends Metric> metrics : running.metrics().values()) {
+      for (Map.Entry<MetricName, ? extends Metric> metric : metrics.entrySet()) {
+        if ("connection-count".equals(metric.getKey().name()) && "consumer-metrics".equals(metric.getKey().group())
+            && metric.getValue().metricValue() instanceof Number count && count.doubleValue() > 0) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Whether the consumer runs. */

@@ -6,7 +6,11 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
-/** Ready only while the event fan-out and the reply stream are consuming: before that, replies would be lost. */
+/**
+ * Ready only while the event fan-out and the reply stream are consuming and connected to Kafka: before that,
+ * or while Kafka is out of reach, replies would be lost and requests would only time out. Reads the consumers'
+ * own connection counts, so a probe costs no Kafka round trip.
+ */
 @Component("kafkaStreams")
 class KafkaStreamsHealthIndicator implements HealthIndicator {
 
@@ -20,7 +24,9 @@ class KafkaStreamsHealthIndicator implements HealthIndicator {
 
   @Override
   public Health health() {
-    Health.Builder health = events.isRunning() && replies.isRunning() ? Health.up() : Health.down();
-    return health.withDetail("events", events.isRunning()).withDetail("replies", replies.isRunning()).build();
+    boolean eventsUp = events.isRunning() && events.connected();
+    boolean repliesUp = replies.isRunning() && replies.connected();
+    return (eventsUp && repliesUp ? Health.up() : Health.down())
+        .withDetail("events", eventsUp).withDetail("replies", repliesUp).build();
   }
 }

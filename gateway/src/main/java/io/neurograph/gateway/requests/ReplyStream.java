@@ -90,6 +90,11 @@ public class ReplyStream implements SmartLifecycle {
     return consumer.isRunning();
   }
 
+  /** Whether the reply consumer is connected to Kafka now. */
+  public boolean connected() {
+    return consumer.connected();
+  }
+
   /** Replies for this instance received since start. */
   public long repliesReceived() {
     return repliesReceived.get();

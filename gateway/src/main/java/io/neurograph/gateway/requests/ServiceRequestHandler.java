@@ -1,9 +1,7 @@
 package io.neurograph.gateway.requests;
 
-import io.neurograph.contracts.Envelope;
 import io.neurograph.contracts.ErrorCode;
 import io.neurograph.contracts.Json;
-import io.neurograph.contracts.codec.DecodedFrame;
 import io.neurograph.contracts.kafka.CommandMessage;
 import io.neurograph.contracts.kafka.KafkaHeaderNames;
 import io.neurograph.contracts.kafka.Topics;
@@ -14,6 +12,7 @@ import io.neurograph.contracts.tokens.TokenId;
 import io.neurograph.contracts.tokens.TokenMessages;
 import io.neurograph.gateway.config.GatewayProperties;
 import io.neurograph.gateway.dispatch.Replies;
+import io.neurograph.gateway.dispatch.Request;
 import io.neurograph.gateway.dispatch.RequestHandler;
 import io.neurograph.gateway.session.Session;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +69,7 @@ class ServiceRequestHandler implements RequestHandler {
   }
 
   @Override
-  public Mono<Void> handle(Session session, DecodedFrame.Accepted request) {
+  public Mono<Void> handle(Session session, Request request) {
     if (!session.tryStartRequest(maxInFlight)) {
       Replies.error(session, request, ErrorCode.LIMIT_EXCEEDED,
           "At most " + maxInFlight + " requests may await a reply per connection");
@@ -85,7 +84,7 @@ class ServiceRequestHandler implements RequestHandler {
     CommandMessage command = new CommandMessage(commandId, request.type().name(), request.id(),
         session.clientId(), session.principal().commandPrincipal(), instanceId, slot.key(), Instant.now(), payload);
     ProducerRecord<String, String> record = new ProducerRecord<>(topicFor(request.type()), null,
-        entityKey(payload), Json.write(command), headers(command));
+        entityKey(payload), Json.write(command), headers(command, request.traceparent()));
     AtomicBoolean answered = new AtomicBoolean();
     return publisher.publish(record)
         .then(slot.reply())
@@ -94,7 +93,7 @@ class ServiceRequestHandler implements RequestHandler {
         .timeout(timeout)
         .doOnNext(reply -> {
           answered.set(true);
-          session.send(Envelope.reply(reply.type(), reply.payload(), request.id()));
+          Replies.reply(session, request, reply.type(), reply.payload());
         })
         .onErrorResume(error -> {
           answered.set(true);
@@ -115,7 +114,7 @@ class ServiceRequestHandler implements RequestHandler {
         .then();
   }
 
-  private void refuse(Session session, DecodedFrame.Accepted request, Throwable error) {
+  private void refuse(Session session, Request request, Throwable error) {
     if (error instanceof TimeoutException) {
       Replies.error(session, request, ErrorCode.TIMEOUT,
           "No answer within " + timeout.toSeconds() + " s; an accepted command still takes effect, once");
@@ -150,12 +149,16 @@ class ServiceRequestHandler implements RequestHandler {
     return null;
   }
 
-  private static RecordHeaders headers(CommandMessage command) {
+  private static RecordHeaders headers(CommandMessage command, String traceparent) {
     RecordHeaders headers = new RecordHeaders();
     headers.add(KafkaHeaderNames.MESSAGE_TYPE, command.type().getBytes(StandardCharsets.UTF_8));
     headers.add(KafkaHeaderNames.REQUEST_ID, command.requestId().getBytes(StandardCharsets.UTF_8));
     headers.add(KafkaHeaderNames.CLIENT_ID, command.clientId().getBytes(StandardCharsets.UTF_8));
     headers.add(KafkaHeaderNames.REPLY_TO, command.replyTo().getBytes(StandardCharsets.UTF_8));
+    if (traceparent != null) {
+      // The request's span: same trace id as the client's traceparent (or a new trace), so services continue it.
+      headers.add(KafkaHeaderNames.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
+    }
     return headers;
   }
 }

@@ -27,6 +27,8 @@ public final class Session {
 
   /** Close code for a client that cannot keep up. */
   public static final CloseStatus SLOW_CONSUMER = new CloseStatus(4008, "slow consumer");
+  /** What {@link #closeCode()} reports when the client closed (or the channel died) before the gateway asked to. */
+  public static final int PEER_CLOSED = -1;
 
   private static final Logger log = LoggerFactory.getLogger(Session.class);
 
@@ -51,6 +53,8 @@ public final class Session {
   private volatile boolean roomWanted;
   private final TokenBucket bucket;
   private final Runnable onSlowConsumer;
+  private final SessionObserver observer;
+  private volatile int closeCode = PEER_CLOSED;
   // Holds only the latest principal: the auth watch restarts its timer from whatever is current.
   private final Sinks.Many<Principal> principals = Sinks.many().replay().latest();
   private volatile Principal principal;
@@ -65,7 +69,8 @@ public final class Session {
       String clientId,
       String remoteAddress,
       GatewayProperties properties,
-      Runnable onSlowConsumer) {
+      Runnable onSlowConsumer,
+      SessionObserver observer) {
     this.connectionId = connectionId;
     this.clientId = clientId;
     this.remoteAddress = remoteAddress;
@@ -77,6 +82,7 @@ public final class Session {
     var rate = properties.rateLimit();
     this.bucket = rate.enabled() ? new TokenBucket(rate.capacity(), rate.refillPerSecond(), System.nanoTime()) : null;
     this.onSlowConsumer = onSlowConsumer;
+    this.observer = observer;
   }
 
   /** Server-assigned connection id. */
@@ -280,6 +286,10 @@ public final class Session {
           queuedMessages.decrementAndGet();
           queuedBytes.addAndGet(-frame.bytes());
           messagesOut.incrementAndGet();
+          observer.written(frame);
+          if (frame.written() != null) {
+            frame.written().run();
+          }
           if (roomWanted && hasRoom()) {
             synchronized (room) {
               roomWanted = false;
@@ -311,7 +321,24 @@ public final class Session {
   /** Asks for the connection to be closed with this status; the first request wins. */
   public void requestClose(CloseStatus status) {
     closing = true;
-    closeRequest.tryEmitValue(status);
+    if (closeRequest.tryEmitValue(status).isSuccess()) {
+      closeCode = status.getCode();
+    }
+  }
+
+  /** The close code the gateway asked for (the first request), or {@link #PEER_CLOSED}. */
+  public int closeCode() {
+    return closeCode;
+  }
+
+  /** Frames waiting to be written. */
+  public int queuedMessages() {
+    return queuedMessages.get();
+  }
+
+  /** How full the outbound queue is, 0 to 1: the larger of its message and byte fill. */
+  public double outboundFill() {
+    return Math.max((double) queuedMessages.get() / maxMessages, (double) queuedBytes.get() / maxBytes);
   }
 
   /** The peer closed (or the channel died): nothing more will be written, no close frame is needed. */

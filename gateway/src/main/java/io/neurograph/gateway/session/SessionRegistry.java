@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -23,6 +24,7 @@ public class SessionRegistry implements SmartLifecycle {
   static final CloseStatus GOING_AWAY = new CloseStatus(1001, "server shutting down");
 
   private final GatewayProperties properties;
+  private final SessionObserver observer;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final Map<String, Set<Session>> byTopic = new ConcurrentHashMap<>();
   private final AtomicInteger reserved = new AtomicInteger();
@@ -31,9 +33,16 @@ public class SessionRegistry implements SmartLifecycle {
   private final AtomicLong refusedHandshakes = new AtomicLong();
   private volatile boolean running;
 
-  /** Creates the registry. */
+  /** Creates a registry nobody observes. */
   public SessionRegistry(GatewayProperties properties) {
+    this(properties, SessionObserver.NONE);
+  }
+
+  /** Creates the registry; {@code observer} sees every connection and every frame written. */
+  @Autowired
+  public SessionRegistry(GatewayProperties properties, SessionObserver observer) {
     this.properties = properties;
+    this.observer = observer;
   }
 
   /**
@@ -62,9 +71,14 @@ public class SessionRegistry implements SmartLifecycle {
   /** Turns a reservation into an open session. */
   public Session open(String clientId, String remoteAddress) {
     Session session = new Session(UUID.randomUUID().toString(), clientId, remoteAddress, properties,
-        slowConsumerCloses::incrementAndGet);
+        () -> {
+          slowConsumerCloses.incrementAndGet();
+          observer.slowConsumer();
+        },
+        observer);
     sessions.put(session.connectionId(), session);
     opened.incrementAndGet();
+    observer.opened();
     return session;
   }
 
@@ -79,6 +93,7 @@ public class SessionRegistry implements SmartLifecycle {
     }
     if (sessions.remove(session.connectionId()) != null) {
       reserved.decrementAndGet();
+      observer.closed(session.closeCode());
     }
   }
 

@@ -1,7 +1,6 @@
 package io.neurograph.gateway.system;
 
 import io.neurograph.contracts.ErrorCode;
-import io.neurograph.contracts.codec.DecodedFrame;
 import io.neurograph.contracts.messages.RequestType;
 import io.neurograph.contracts.system.Auth;
 import io.neurograph.contracts.system.Authenticated;
@@ -10,6 +9,7 @@ import io.neurograph.gateway.auth.AuthProperties;
 import io.neurograph.gateway.auth.Principal;
 import io.neurograph.gateway.auth.TokenVerifier;
 import io.neurograph.gateway.dispatch.Replies;
+import io.neurograph.gateway.dispatch.Request;
 import io.neurograph.gateway.dispatch.RequestHandler;
 import io.neurograph.gateway.session.Session;
 import java.util.Set;
@@ -40,7 +40,7 @@ class AuthHandler implements RequestHandler {
   }
 
   @Override
-  public Mono<Void> handle(Session session, DecodedFrame.Accepted request) {
+  public Mono<Void> handle(Session session, Request request) {
     if (!properties.enabled()) {
       reply(session, request, Principal.ANONYMOUS);
       return Mono.empty();
@@ -67,7 +67,7 @@ class AuthHandler implements RequestHandler {
         .then();
   }
 
-  private static void reply(Session session, DecodedFrame.Accepted request, Principal principal) {
+  private static void reply(Session session, Request request, Principal principal) {
     Replies.reply(session, request, "authenticated",
         new Authenticated(principal.subject(), principal.expiresAtMillis()));
   }

@@ -1,9 +1,9 @@
 package io.neurograph.gateway.system;
 
 import io.neurograph.contracts.ErrorCode;
-import io.neurograph.contracts.codec.DecodedFrame;
 import io.neurograph.contracts.kafka.ClientTopics;
 import io.neurograph.gateway.dispatch.Replies;
+import io.neurograph.gateway.dispatch.Request;
 import io.neurograph.gateway.session.Session;
 import java.util.Optional;
 
@@ -13,7 +13,7 @@ final class KnownTopics {
   private KnownTopics() {}
 
   /** The canonical topic, or empty after telling the client {@code UNKNOWN_TOPIC}. */
-  static Optional<String> canonicalOrRefuse(Session session, DecodedFrame.Accepted request, String topic) {
+  static Optional<String> canonicalOrRefuse(Session session, Request request, String topic) {
     Optional<String> canonical = ClientTopics.canonical(topic);
     if (canonical.isEmpty()) {
       Replies.error(session, request, ErrorCode.UNKNOWN_TOPIC, "Unknown topic; use tokens, graph, system or token:<token_id>");

@@ -1,10 +1,10 @@
 package io.neurograph.gateway.system;
 
-import io.neurograph.contracts.codec.DecodedFrame;
 import io.neurograph.contracts.messages.RequestType;
 import io.neurograph.contracts.system.Pong;
 import io.neurograph.contracts.system.SystemMessages;
 import io.neurograph.gateway.dispatch.Replies;
+import io.neurograph.gateway.dispatch.Request;
 import io.neurograph.gateway.dispatch.RequestHandler;
 import io.neurograph.gateway.session.Session;
 import java.util.Set;
@@ -21,7 +21,7 @@ class PingHandler implements RequestHandler {
   }
 
   @Override
-  public Mono<Void> handle(Session session, DecodedFrame.Accepted request) {
+  public Mono<Void> handle(Session session, Request request) {
     Replies.reply(session, request, "pong", new Pong(request.id()));
     return Mono.empty();
   }

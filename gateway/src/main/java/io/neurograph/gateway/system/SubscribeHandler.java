@@ -1,7 +1,6 @@
 package io.neurograph.gateway.system;
 
 import io.neurograph.contracts.ErrorCode;
-import io.neurograph.contracts.codec.DecodedFrame;
 import io.neurograph.contracts.messages.RequestType;
 import io.neurograph.contracts.system.Subscribe;
 import io.neurograph.contracts.system.Subscribed;
@@ -9,6 +8,7 @@ import io.neurograph.contracts.system.SystemMessages;
 import io.neurograph.gateway.auth.Scopes;
 import io.neurograph.gateway.config.GatewayProperties;
 import io.neurograph.gateway.dispatch.Replies;
+import io.neurograph.gateway.dispatch.Request;
 import io.neurograph.gateway.dispatch.RequestHandler;
 import io.neurograph.gateway.events.Cursor;
 import io.neurograph.gateway.events.EventStream;
@@ -47,7 +47,7 @@ class SubscribeHandler implements RequestHandler {
   }
 
   @Override
-  public Mono<Void> handle(Session session, DecodedFrame.Accepted request) {
+  public Mono<Void> handle(Session session, Request request) {
     Subscribe subscribe = request.value(SystemMessages.SUBSCRIBE);
     Optional<String> canonical = KnownTopics.canonicalOrRefuse(session, request, subscribe.topic());
     if (canonical.isEmpty()) {
@@ -90,7 +90,7 @@ class SubscribeHandler implements RequestHandler {
   }
 
   /** Subscribes at an exact seam and replies there, so {@code subscribed} comes before the first event. */
-  private void subscribeLive(Session session, DecodedFrame.Accepted request, String topic, Boolean resumed) {
+  private void subscribeLive(Session session, Request request, String topic, Boolean resumed) {
     events.atSeam(live -> {
       switch (registry.subscribe(session, topic)) {
         case LIMIT_REACHED -> limitReached(session, request);
@@ -101,7 +101,7 @@ class SubscribeHandler implements RequestHandler {
     });
   }
 
-  private void limitReached(Session session, DecodedFrame.Accepted request) {
+  private void limitReached(Session session, Request request) {
     Replies.error(session, request, ErrorCode.LIMIT_EXCEEDED, "At most " + maxSubscriptions + " subscriptions per connection");
   }
 }

@@ -1,11 +1,11 @@
 package io.neurograph.gateway.system;
 
-import io.neurograph.contracts.codec.DecodedFrame;
 import io.neurograph.contracts.messages.RequestType;
 import io.neurograph.contracts.system.SystemMessages;
 import io.neurograph.contracts.system.Unsubscribe;
 import io.neurograph.contracts.system.Unsubscribed;
 import io.neurograph.gateway.dispatch.Replies;
+import io.neurograph.gateway.dispatch.Request;
 import io.neurograph.gateway.dispatch.RequestHandler;
 import io.neurograph.gateway.session.Session;
 import io.neurograph.gateway.session.SessionRegistry;
@@ -33,7 +33,7 @@ class UnsubscribeHandler implements RequestHandler {
   }
 
   @Override
-  public Mono<Void> handle(Session session, DecodedFrame.Accepted request) {
+  public Mono<Void> handle(Session session, Request request) {
     Unsubscribe unsubscribe = request.value(SystemMessages.UNSUBSCRIBE);
     Optional<String> topic = KnownTopics.canonicalOrRefuse(session, request, unsubscribe.topic());
     if (topic.isEmpty()) {

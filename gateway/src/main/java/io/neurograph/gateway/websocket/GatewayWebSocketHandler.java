@@ -3,20 +3,21 @@ package io.neurograph.gateway.websocket;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.neurograph.contracts.Envelope;
-import io.neurograph.contracts.system.ConnectionEstablished;
 import io.neurograph.contracts.ErrorCode;
+import io.neurograph.contracts.system.ConnectionEstablished;
 import io.neurograph.contracts.system.ErrorPayload;
 import io.neurograph.gateway.auth.AuthProperties;
 import io.neurograph.gateway.auth.Principal;
 import io.neurograph.gateway.config.GatewayProperties;
 import io.neurograph.gateway.dispatch.RequestDispatcher;
+import io.neurograph.gateway.observability.GatewayMetrics;
 import io.neurograph.gateway.session.Session;
 import io.neurograph.gateway.session.SessionRegistry;
 import java.net.InetSocketAddress;
-import java.util.Optional;
-import java.util.UUID;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -43,13 +44,15 @@ final class GatewayWebSocketHandler implements WebSocketHandler {
   private final RequestDispatcher dispatcher;
   private final GatewayProperties properties;
   private final AuthProperties auth;
+  private final GatewayMetrics metrics;
 
   GatewayWebSocketHandler(SessionRegistry registry, RequestDispatcher dispatcher, GatewayProperties properties,
-      AuthProperties auth) {
+      AuthProperties auth, GatewayMetrics metrics) {
     this.registry = registry;
     this.dispatcher = dispatcher;
     this.properties = properties;
     this.auth = auth;
+    this.metrics = metrics;
   }
 
   @Override
@@ -137,6 +140,7 @@ final class GatewayWebSocketHandler implements WebSocketHandler {
         .next()
         .flatMap(reason -> {
           log.debug("Closing unauthenticated connection {}", session.connectionId());
+          metrics.error(ErrorCode.UNAUTHENTICATED);
           session.sendThenClose(Envelope.reply("error",
               ErrorPayload.of(ErrorCode.UNAUTHENTICATED, reason, null), null), UNAUTHENTICATED);
           // A client that does not read would never let the error frame through: close anyway.

@@ -4,6 +4,7 @@ import io.neurograph.gateway.auth.AuthProperties;
 import io.neurograph.gateway.auth.TokenVerifier;
 import io.neurograph.gateway.config.GatewayProperties;
 import io.neurograph.gateway.dispatch.RequestDispatcher;
+import io.neurograph.gateway.observability.GatewayMetrics;
 import io.neurograph.gateway.session.SessionRegistry;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
@@ -18,10 +19,10 @@ class WebSocketConfig {
 
   @Bean
   HandlerMapping webSocketMapping(SessionRegistry registry, RequestDispatcher dispatcher, GatewayProperties properties,
-      AuthProperties auth) {
+      AuthProperties auth, GatewayMetrics metrics) {
     // Before the annotated controllers, so the endpoint path itself is always the WebSocket.
     return new SimpleUrlHandlerMapping(
-        Map.of(properties.path(), new GatewayWebSocketHandler(registry, dispatcher, properties, auth)), -1);
+        Map.of(properties.path(), new GatewayWebSocketHandler(registry, dispatcher, properties, auth, metrics)), -1);
   }
 
   @Bean

@@ -6,6 +6,7 @@ import io.neurograph.contracts.kafka.EventMessage;
 import io.neurograph.contracts.kafka.ReplyMessage;
 import io.neurograph.testkit.TestKafka;
 import io.neurograph.testkit.WsClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +36,17 @@ public final class KafkaTestSupport implements AutoCloseable {
   public void send(String topic, String key, String value) {
     try {
       producer.send(new ProducerRecord<>(topic, key, value)).get();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sends a record with headers (UTF-8 values) and waits for the broker's ack. */
+  public void send(String topic, String key, String value, Map<String, String> headers) {
+    ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+    headers.forEach((name, header) -> record.headers().add(name, header.getBytes(StandardCharsets.UTF_8)));
+    try {
+      producer.send(record).get();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
