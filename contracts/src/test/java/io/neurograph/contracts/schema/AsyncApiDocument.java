@@ -283,8 +283,9 @@ final class AsyncApiDocument {
     ObjectNode channel = channels.putObject(id);
     channel.put("address", topic);
     channel.put("title", topic);
-    channel.put("description", description + " Partitions: neurograph.kafka.partitions (default 6) when a "
-        + "service creates the topic.");
+    channel.put("description", description + (topic.equals(TOPICS.systemEvents())
+        ? " One partition when the gateway creates it, so operator messages keep one order."
+        : " Partitions: neurograph.kafka.partitions (default 6) when a service creates the topic."));
     channel.putArray("servers").add(obj().put("$ref", "#/servers/kafka"));
     channel.putObject("messages").set(message, obj().put("$ref", "#/components/messages/" + message));
     channel.putObject("bindings").putObject("kafka").put("topic", topic).put("bindingVersion", KAFKA_BINDING);
