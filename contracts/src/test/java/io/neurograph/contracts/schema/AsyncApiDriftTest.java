@@ -2,6 +2,7 @@ package io.neurograph.contracts.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.neurograph.contracts.Json;
 import io.neurograph.contracts.kafka.KafkaHeaderNames;
 import io.neurograph.contracts.kafka.Topics;
 import io.neurograph.contracts.messages.MessageRegistry;
@@ -13,7 +14,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -169,7 +169,7 @@ class AsyncApiDriftTest {
 
   private static JsonNode withComponentRefs(JsonNode schema) {
     String text = schema.toString().replace("\"#/components/schemas/", "\"#/$defs/");
-    return io.neurograph.contracts.Json.parse(text);
+    return Json.parse(text);
   }
 
   private static Stream<String> refs(JsonNode node) {

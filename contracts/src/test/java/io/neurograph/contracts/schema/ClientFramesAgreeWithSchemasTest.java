@@ -7,7 +7,7 @@ import io.neurograph.contracts.codec.ClientFrameDecoder;
 import io.neurograph.contracts.codec.DecodedFrame;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -37,7 +37,7 @@ class ClientFramesAgreeWithSchemasTest {
     try (InputStream in = ClientFramesAgreeWithSchemasTest.class.getResourceAsStream(CORPUS)) {
       return Json.parse(in.readAllBytes());
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -118,6 +118,6 @@ class ClientFramesAgreeWithSchemasTest {
       m.appendReplacement(out, Matcher.quoteReplacement(m.group(1).repeat(Integer.parseInt(m.group(2)))));
     }
     m.appendTail(out);
-    return new String(out.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+    return out.toString();
   }
 }

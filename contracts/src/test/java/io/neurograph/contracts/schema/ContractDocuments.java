@@ -68,8 +68,9 @@ public final class ContractDocuments {
   private ContractDocuments() {}
 
   static String metadataRule(int bytes) {
-    return "metadata must be at most " + bytes + " bytes as compact UTF-8 JSON and must not contain U+0000 "
-        + "anywhere (checked by the gateway, not expressible in JSON Schema)";
+    return "metadata must be at most " + bytes + " bytes as compact UTF-8 JSON (an operator may set a lower "
+        + "limit, neurograph.gateway.max-metadata-size) and must not contain U+0000 anywhere (checked by the "
+        + "gateway, not expressible in JSON Schema)";
   }
 
   /** Builds every document. */

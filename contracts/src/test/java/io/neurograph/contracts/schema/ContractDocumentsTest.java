@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The committed schemas and AsyncAPI document are exactly what {@link ContractDocuments} builds from the
  * contracts. After changing a message, regenerate them with
- * {@code ./mvnw -pl contracts verify -Dneurograph.contracts.write=true} and commit the result.
+ * {@code ./mvnw -pl contracts test -Dtest=ContractDocumentsTest -Dneurograph.contracts.write=true}, then run
+ * {@code ./mvnw -pl contracts verify} (the other tests read the copies in target/classes, refreshed only by a
+ * new build) and commit the result.
  */
 class ContractDocumentsTest {
 

@@ -7,6 +7,7 @@ import io.neurograph.contracts.Json;
 import io.neurograph.contracts.messages.MessageRegistry;
 import io.neurograph.contracts.messages.RequestType;
 import io.neurograph.contracts.messages.ServerMessageType;
+import io.neurograph.contracts.validation.Field;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -105,7 +106,7 @@ class GoldenSamplesMatchSchemasTest {
     JsonNode payload = resolve(schema, schema.get("allOf").get(1).get("properties").get("payload"));
     assertThat(new HashSet<>(payload.get("properties").propertyNames()))
         .isEqualTo(new HashSet<>(MessageRegistry.request(type).orElseThrow().spec().fields().stream()
-            .map(io.neurograph.contracts.validation.Field::name).toList()));
+            .map(Field::name).toList()));
   }
 
   private static JsonNode resolve(JsonNode root, JsonNode node) {
