@@ -86,7 +86,7 @@ class CommandFlowTest extends SharedContextTest {
         "ce_subject", id.toString(),
         "content-type", "application/json",
         "traceparent", traceparent));
-    // The test log pattern prints the MDC trace id in brackets (production: ECS JSON "trace.id").
+    // The test log pattern prints the MDC trace id in brackets (production: the ECS JSON field "traceId").
     assertThat(output.getOut()).as("the request line carries the trace id")
         .contains("[" + TRACE_ID + "] neurograph.requests - token.create " + command.requestId() + " -> ok in ");
 
