@@ -1,5 +1,6 @@
 package io.neurograph.graph.cache;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.neurograph.contracts.Json;
 import io.neurograph.contracts.graph.GraphDegreeResult;
 import io.neurograph.contracts.graph.GraphNeighbors;
@@ -44,12 +45,20 @@ public class GraphCache implements SmartLifecycle {
   private final CacheProperties properties;
   private final CacheKeys keys;
   private final Duration generationTtl;
-  private final RedisFailureLog failures = new RedisFailureLog();
+  private final RedisFailureLog failures;
+  private final CacheMetrics.Cache neighborsMeters;
+  private final CacheMetrics.Cache degreeMeters;
+  private final CacheMetrics.Cache statsMeters;
   private final PendingInvalidations pending;
   private final AtomicBoolean repairing = new AtomicBoolean();
   private Disposable repairLoop;
 
-  GraphCache(ReactiveStringRedisTemplate redis, CacheProperties properties) {
+  GraphCache(ReactiveStringRedisTemplate redis, CacheProperties properties, MeterRegistry meters) {
+    CacheMetrics metrics = new CacheMetrics(meters);
+    this.failures = new RedisFailureLog(metrics);
+    this.neighborsMeters = metrics.cache("neighbors");
+    this.degreeMeters = metrics.cache("degree");
+    this.statsMeters = metrics.cache("stats");
     this.redis = redis;
     this.properties = properties;
     this.keys = new CacheKeys(properties.keyPrefix());
@@ -61,17 +70,18 @@ public class GraphCache implements SmartLifecycle {
   public Mono<GraphNeighborsResult> neighbors(GraphNeighbors query, Mono<GraphNeighborsResult> loader) {
     return readThrough(keys.tokenGeneration(query.tokenId()),
         gen -> keys.neighbors(query.tokenId(), gen, query.direction(), query.type(), query.limit()),
-        GraphNeighborsResult.class, loader);
+        GraphNeighborsResult.class, loader, neighborsMeters);
   }
 
   /** A {@code graph.degree} result, cached under the token's generation. */
   public Mono<GraphDegreeResult> degree(TokenId id, Mono<GraphDegreeResult> loader) {
-    return readThrough(keys.tokenGeneration(id), gen -> keys.degree(id, gen), GraphDegreeResult.class, loader);
+    return readThrough(
+        keys.tokenGeneration(id), gen -> keys.degree(id, gen), GraphDegreeResult.class, loader, degreeMeters);
   }
 
   /** The {@code graph.stats} result, cached under the graph generation. */
   public Mono<GraphStatsResult> stats(Mono<GraphStatsResult> loader) {
-    return readThrough(keys.graphGeneration(), keys::stats, GraphStatsResult.class, loader);
+    return readThrough(keys.graphGeneration(), keys::stats, GraphStatsResult.class, loader, statsMeters);
   }
 
   /**
@@ -156,12 +166,13 @@ public class GraphCache implements SmartLifecycle {
         .timeout(properties.timeout());
   }
 
-  private <T> Mono<T> readThrough(String generationKey, LongFunction<String> entryKey, Class<T> type, Mono<T> loader) {
+  private <T> Mono<T> readThrough(
+      String generationKey, LongFunction<String> entryKey, Class<T> type, Mono<T> loader, CacheMetrics.Cache meters) {
     if (!properties.enabled()) {
       return loader;
     }
     Mono<T> cached = currentGeneration(generationKey)
-        .flatMap(generation -> generation < 0 ? loader : lookup(entryKey.apply(generation), type, loader));
+        .flatMap(generation -> generation < 0 ? loader : lookup(entryKey.apply(generation), type, loader, meters));
     // Entries filed under a generation that should have moved on may still be in Redis: read PostgreSQL
     // (and fill nothing) until the pending increments went through.
     return Mono.defer(() -> pending.clear() ? cached : repair().flatMap(clear -> clear ? cached : loader));
@@ -182,7 +193,7 @@ public class GraphCache implements SmartLifecycle {
         });
   }
 
-  private <T> Mono<T> lookup(String key, Class<T> type, Mono<T> loader) {
+  private <T> Mono<T> lookup(String key, Class<T> type, Mono<T> loader, CacheMetrics.Cache meters) {
     Mono<Lookup<T>> cached = redis.opsForValue().get(key)
         .timeout(properties.timeout())
         .map(json -> decode(key, json, type))
@@ -194,9 +205,14 @@ public class GraphCache implements SmartLifecycle {
         });
     return cached.flatMap(found -> {
       if (found.value() != null) {
+        meters.hit();
         return Mono.just(found.value());
       }
-      return found.bypass() ? loader : loader.flatMap(value -> store(key, value).thenReturn(value));
+      if (found.bypass()) {
+        return loader;
+      }
+      meters.miss();
+      return loader.flatMap(value -> store(key, value).thenReturn(value));
     });
   }
 

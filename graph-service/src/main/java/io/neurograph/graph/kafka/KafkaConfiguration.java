@@ -1,5 +1,8 @@
 package io.neurograph.graph.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import io.neurograph.contracts.kafka.Topics;
 import io.neurograph.graph.config.KafkaTopicProperties;
 import io.neurograph.graph.requests.RequestDispatcher;
@@ -93,13 +96,17 @@ class KafkaConfiguration {
       Topics topics,
       RequestDispatcher dispatcher,
       CommandListenerProperties properties,
-      RetryProperties retry) {
+      RetryProperties retry,
+      Tracer tracer,
+      Propagator propagator,
+      MeterRegistry meters) {
     ReplyPublisher replies = new ReplyPublisher(kafka, topics, properties.replyTimeout());
     ContainerProperties container = new ContainerProperties(topics.graphCommands());
     container.setGroupId(properties.consumerGroup());
     container.setClientId("graph-service");
     container.setAckMode(ContainerProperties.AckMode.RECORD);
-    container.setMessageListener(new CommandListener(dispatcher, replies, properties.processingTimeout()));
+    container.setMessageListener(new CommandListener(dispatcher, replies, properties.processingTimeout(),
+        new RecordTracing(tracer, propagator), new RequestMetrics(meters, dispatcher::handles)));
     var listener = new ConcurrentMessageListenerContainer<>(consumerFactory, container);
     listener.setConcurrency(properties.concurrency());
     listener.setCommonErrorHandler(errorHandler(kafka, replies, retry));

@@ -14,10 +14,12 @@ import org.springframework.validation.annotation.Validated;
  * @param pollInterval how often the relay looks for rows besides the wake-up after each commit (rows left by a crash)
  * @param batchSize most rows published in one relay transaction
  * @param publishTimeout longest wait for Kafka to acknowledge a batch before the transaction rolls back and the batch is retried
+ * @param backlogRefresh how often the outbox backlog gauge is recounted (one {@code count(*)} per interval)
  */
 @Validated
 @ConfigurationProperties("neurograph.graph.outbox")
 public record OutboxProperties(
     @DefaultValue("500ms") @DurationMin(millis = 10) Duration pollInterval,
     @DefaultValue("100") @Min(1) @Max(10_000) int batchSize,
-    @DefaultValue("30s") @DurationMin(millis = 100) Duration publishTimeout) {}
+    @DefaultValue("30s") @DurationMin(millis = 100) Duration publishTimeout,
+    @DefaultValue("5s") @DurationMin(millis = 100) Duration backlogRefresh) {}

@@ -62,6 +62,7 @@ class OutboxRelay implements SmartLifecycle {
   private final KafkaTemplate<String, byte[]> kafka;
   private final GraphCache cache;
   private final OutboxProperties properties;
+  private final OutboxMetrics metrics;
   // Wake-ups are coalesced: a signal while a round runs is dropped or folded into one pending round.
   private final Sinks.Many<Long> wakeUps = Sinks.many().multicast().directBestEffort();
   private final AtomicBoolean failing = new AtomicBoolean(false);
@@ -72,12 +73,14 @@ class OutboxRelay implements SmartLifecycle {
       TransactionalOperator transactions,
       KafkaTemplate<String, byte[]> kafka,
       GraphCache cache,
-      OutboxProperties properties) {
+      OutboxProperties properties,
+      OutboxMetrics metrics) {
     this.db = db;
     this.transactions = transactions;
     this.kafka = kafka;
     this.cache = cache;
     this.properties = properties;
+    this.metrics = metrics;
   }
 
   /** Asks for a round now; never blocks (a lost signal is covered by the poll timer). */
@@ -130,6 +133,7 @@ class OutboxRelay implements SmartLifecycle {
         // Policy: a failed round leaves its rows in the outbox (rolled back) and the next round, at the
         // latest one poll interval later, retries them; the loop itself must survive Kafka or DB outages.
         .onErrorResume(e -> {
+          metrics.failed();
           if (failing.compareAndSet(false, true)) {
             log.warn("Outbox relay round failed, retrying every {}: {}", properties.pollInterval(), e.toString());
           } else {
@@ -148,7 +152,13 @@ class OutboxRelay implements SmartLifecycle {
         .flatMap(locked -> locked ? lockOldest() : Mono.just(List.<OutboxRow>of()))
         .flatMap(rows -> rows.isEmpty() ? Mono.just(rows) : send(rows).then(delete(rows)).thenReturn(rows));
     return transactions.transactional(batch)
-        .flatMap(rows -> rows.isEmpty() ? Mono.just(0) : cache.invalidate(endTokens(rows)).thenReturn(rows.size()));
+        .flatMap(rows -> {
+          if (rows.isEmpty()) {
+            return Mono.just(0);
+          }
+          metrics.published(rows.size());
+          return cache.invalidate(endTokens(rows)).thenReturn(rows.size());
+        });
   }
 
   private Mono<List<OutboxRow>> lockOldest() {

@@ -1,8 +1,11 @@
 package io.neurograph.graph.projection;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import io.neurograph.contracts.kafka.Topics;
 import io.neurograph.graph.kafka.ErrorHandling;
+import io.neurograph.graph.kafka.RecordTracing;
 import io.neurograph.graph.kafka.RetryProperties;
 import io.neurograph.graph.store.ProjectionStore;
 import java.util.HashMap;
@@ -33,12 +36,15 @@ class ProjectionConfiguration {
       Topics topics,
       TokenProjection projection,
       ProjectionProperties properties,
-      RetryProperties retry) {
+      RetryProperties retry,
+      Tracer tracer,
+      Propagator propagator) {
     ContainerProperties container = new ContainerProperties(topics.tokenEvents());
     container.setGroupId(properties.consumerGroup());
     container.setClientId("graph-service-projection");
     container.setAckMode(ContainerProperties.AckMode.RECORD);
-    container.setMessageListener(new TokenEventListener(projection, properties.processingTimeout()));
+    container.setMessageListener(new TokenEventListener(
+        projection, properties.processingTimeout(), new RecordTracing(tracer, propagator)));
     var listener = new ConcurrentMessageListenerContainer<>(consumerFactory, container);
     listener.setConcurrency(properties.concurrency());
     var recoverer =

@@ -43,6 +43,11 @@ public class RequestDispatcher {
     }
   }
 
+  /** Whether a handler exists for this request type. */
+  public boolean handles(String type) {
+    return handlers.containsKey(type);
+  }
+
   /** The reply to a request; an error signal means "retry later", never a client mistake. */
   public Mono<Reply> dispatch(Request request) {
     CommandMessage command = request.command();

@@ -23,14 +23,19 @@ import java.util.Map;
 import java.util.UUID;
 import org.assertj.core.data.TemporalUnitWithinOffset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** Commands end to end: replies, events, rows, dedupe, refusals. */
+@ExtendWith(OutputCaptureExtension.class)
 class CommandFlowTest extends SharedContextTest {
 
-  private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+  private static final String TRACEPARENT = "00-" + TRACE_ID + "-00f067aa0ba902b7-01";
 
   @Test
-  void connectRepliesWithTheFullEdgeAndPublishesOneCloudEventKeyedBySource() {
+  void connectRepliesWithTheFullEdgeAndPublishesOneCloudEventKeyedBySource(CapturedOutput output) {
     TokenId source = TokenId.random();
     TokenId target = TokenId.random();
     gateway.created(source, target);
@@ -44,7 +49,9 @@ class CommandFlowTest extends SharedContextTest {
     assertThat(reply.value().commandId()).isEqualTo(command.commandId());
     assertThat(reply.header(KafkaHeaderNames.MESSAGE_TYPE)).isEqualTo("graph.connected");
     assertThat(reply.header(KafkaHeaderNames.REQUEST_ID)).isEqualTo(command.requestId());
-    assertThat(reply.header(KafkaHeaderNames.TRACEPARENT)).isEqualTo(TRACEPARENT);
+    // The service's span continues the trace: same trace id, its own span id, still sampled.
+    String traceparent = reply.header(KafkaHeaderNames.TRACEPARENT);
+    assertThat(traceparent).matches("00-" + TRACE_ID + "-[0-9a-f]{16}-01").isNotEqualTo(TRACEPARENT);
 
     Edge edge = Json.convert(reply.value().payload(), Edge.class);
     ConnectionId id = ConnectionId.derivedFrom(command.commandId());
@@ -77,7 +84,10 @@ class CommandFlowTest extends SharedContextTest {
         "ce_time", value.occurredAt().toString(),
         "ce_subject", id.toString(),
         "content-type", "application/json",
-        "traceparent", TRACEPARENT));
+        "traceparent", traceparent));
+    // The test log pattern prints the MDC trace id in brackets (production: the ECS JSON field "traceId").
+    assertThat(output.getOut()).as("the request line carries the trace id")
+        .contains("[" + TRACE_ID + "] neurograph.requests - graph.connect " + command.requestId() + " -> ok in ");
 
     assertThat(SQL.text("SELECT created_by FROM edges WHERE connection_id = ?", id.value())).isEqualTo("alice");
     await().atMost(GatewayDouble.WAIT).until(

@@ -6,15 +6,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs Redis trouble once per outage instead of once per request: a WARN when calls start failing, an
- * INFO when they succeed again, DEBUG in between.
+ * INFO when they succeed again, DEBUG in between. Every failure is counted ({@code neurograph.cache.errors}).
  */
 final class RedisFailureLog {
 
   private static final Logger log = LoggerFactory.getLogger(TokenCache.class);
 
   private final AtomicBoolean failing = new AtomicBoolean(false);
+  private final CacheMetrics metrics;
+
+  RedisFailureLog(CacheMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   void failed(String operation, Throwable error) {
+    metrics.error(operation);
     if (failing.compareAndSet(false, true)) {
       log.warn("Redis {} failed, answering from PostgreSQL until Redis is back: {}", operation, describe(error));
     } else if (log.isDebugEnabled()) {

@@ -1,5 +1,6 @@
 package io.neurograph.tokens.cache;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.neurograph.contracts.Json;
 import io.neurograph.contracts.tokens.Token;
 import io.neurograph.contracts.tokens.TokenCountResult;
@@ -42,12 +43,20 @@ public class TokenCache implements SmartLifecycle {
   private final CacheProperties properties;
   private final CacheKeys keys;
   private final Duration generationTtl;
-  private final RedisFailureLog failures = new RedisFailureLog();
+  private final RedisFailureLog failures;
+  private final CacheMetrics.Cache tokenMeters;
+  private final CacheMetrics.Cache listMeters;
+  private final CacheMetrics.Cache countMeters;
   private final PendingInvalidations pending;
   private final AtomicBoolean repairing = new AtomicBoolean();
   private Disposable repairLoop;
 
-  TokenCache(ReactiveStringRedisTemplate redis, CacheProperties properties) {
+  TokenCache(ReactiveStringRedisTemplate redis, CacheProperties properties, MeterRegistry meters) {
+    CacheMetrics metrics = new CacheMetrics(meters);
+    this.failures = new RedisFailureLog(metrics);
+    this.tokenMeters = metrics.cache("token");
+    this.listMeters = metrics.cache("list");
+    this.countMeters = metrics.cache("count");
     this.redis = redis;
     this.properties = properties;
     this.keys = new CacheKeys(properties.keyPrefix());
@@ -57,18 +66,20 @@ public class TokenCache implements SmartLifecycle {
 
   /** One token: from Redis when cached under its current generation, else from {@code loader} (then cached). */
   public Mono<Token> token(TokenId id, Mono<Token> loader) {
-    return readThrough(keys.tokenGeneration(id), gen -> keys.token(id, gen), Token.class, loader);
+    return readThrough(keys.tokenGeneration(id), gen -> keys.token(id, gen), Token.class, loader, tokenMeters);
   }
 
   /** A {@code token.list} page, cached under the global list generation. */
   public Mono<TokenListResult> listPage(String type, int limit, int offset, Mono<TokenListResult> loader) {
     return readThrough(
-        keys.listGeneration(), gen -> keys.listPage(gen, type, limit, offset), TokenListResult.class, loader);
+        keys.listGeneration(), gen -> keys.listPage(gen, type, limit, offset), TokenListResult.class, loader,
+        listMeters);
   }
 
   /** A {@code token.count} result, cached under the global list generation. */
   public Mono<TokenCountResult> count(String type, Mono<TokenCountResult> loader) {
-    return readThrough(keys.listGeneration(), gen -> keys.count(gen, type), TokenCountResult.class, loader);
+    return readThrough(
+        keys.listGeneration(), gen -> keys.count(gen, type), TokenCountResult.class, loader, countMeters);
   }
 
   /**
@@ -153,12 +164,13 @@ public class TokenCache implements SmartLifecycle {
         .timeout(properties.timeout());
   }
 
-  private <T> Mono<T> readThrough(String generationKey, LongFunction<String> entryKey, Class<T> type, Mono<T> loader) {
+  private <T> Mono<T> readThrough(
+      String generationKey, LongFunction<String> entryKey, Class<T> type, Mono<T> loader, CacheMetrics.Cache meters) {
     if (!properties.enabled()) {
       return loader;
     }
     Mono<T> cached = currentGeneration(generationKey)
-        .flatMap(generation -> generation < 0 ? loader : lookup(entryKey.apply(generation), type, loader));
+        .flatMap(generation -> generation < 0 ? loader : lookup(entryKey.apply(generation), type, loader, meters));
     // Entries filed under a generation that should have moved on may still be in Redis: read PostgreSQL
     // (and fill nothing) until the pending increments went through.
     return Mono.defer(() -> pending.clear() ? cached : repair().flatMap(clear -> clear ? cached : loader));
@@ -179,7 +191,7 @@ public class TokenCache implements SmartLifecycle {
         });
   }
 
-  private <T> Mono<T> lookup(String key, Class<T> type, Mono<T> loader) {
+  private <T> Mono<T> lookup(String key, Class<T> type, Mono<T> loader, CacheMetrics.Cache meters) {
     Mono<Lookup<T>> cached = redis.opsForValue().get(key)
         .timeout(properties.timeout())
         .map(json -> decode(key, json, type))
@@ -191,9 +203,14 @@ public class TokenCache implements SmartLifecycle {
         });
     return cached.flatMap(found -> {
       if (found.value() != null) {
+        meters.hit();
         return Mono.just(found.value());
       }
-      return found.bypass() ? loader : loader.flatMap(value -> store(key, value).thenReturn(value));
+      if (found.bypass()) {
+        return loader;
+      }
+      meters.miss();
+      return loader.flatMap(value -> store(key, value).thenReturn(value));
     });
   }
 

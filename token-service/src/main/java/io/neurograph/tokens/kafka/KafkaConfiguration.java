@@ -1,5 +1,8 @@
 package io.neurograph.tokens.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import io.neurograph.contracts.kafka.Topics;
 import io.neurograph.tokens.config.KafkaTopicProperties;
 import io.neurograph.tokens.requests.RequestDispatcher;
@@ -92,13 +95,17 @@ class KafkaConfiguration {
       KafkaTemplate<String, byte[]> kafka,
       Topics topics,
       RequestDispatcher dispatcher,
-      CommandListenerProperties properties) {
+      CommandListenerProperties properties,
+      Tracer tracer,
+      Propagator propagator,
+      MeterRegistry meters) {
     ReplyPublisher replies = new ReplyPublisher(kafka, topics, properties.replyTimeout());
     ContainerProperties container = new ContainerProperties(topics.tokenCommands());
     container.setGroupId(properties.consumerGroup());
     container.setClientId("token-service");
     container.setAckMode(ContainerProperties.AckMode.RECORD);
-    container.setMessageListener(new CommandListener(dispatcher, replies, properties.processingTimeout()));
+    container.setMessageListener(new CommandListener(dispatcher, replies, properties.processingTimeout(),
+        new RecordTracing(tracer, propagator), new RequestMetrics(meters, dispatcher::handles)));
     var listener = new ConcurrentMessageListenerContainer<>(consumerFactory, container);
     listener.setConcurrency(properties.concurrency());
     listener.setCommonErrorHandler(errorHandler(kafka, replies, properties.retry()));

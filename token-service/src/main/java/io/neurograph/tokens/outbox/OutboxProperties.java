@@ -15,6 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * @param batchSize most rows published in one relay transaction
  * @param publishTimeout longest wait for Kafka to acknowledge a batch before the transaction rolls back and the batch is retried
  * @param replyWait longest a command's reply waits for its events to be published before it is sent anyway
+ * @param backlogRefresh how often the outbox backlog gauge is recounted (one {@code count(*)} per interval)
  */
 @Validated
 @ConfigurationProperties("neurograph.tokens.outbox")
@@ -22,4 +23,5 @@ public record OutboxProperties(
     @DefaultValue("500ms") @DurationMin(millis = 10) Duration pollInterval,
     @DefaultValue("100") @Min(1) @Max(10_000) int batchSize,
     @DefaultValue("30s") @DurationMin(millis = 100) Duration publishTimeout,
-    @DefaultValue("5s") @DurationMin(millis = 0) Duration replyWait) {}
+    @DefaultValue("5s") @DurationMin(millis = 0) Duration replyWait,
+    @DefaultValue("5s") @DurationMin(millis = 100) Duration backlogRefresh) {}

@@ -65,6 +65,7 @@ class OutboxRelay implements SmartLifecycle {
   private final KafkaTemplate<String, byte[]> kafka;
   private final TokenCache cache;
   private final OutboxProperties properties;
+  private final OutboxMetrics metrics;
   // Wake-ups are coalesced: a signal while a round runs is dropped or folded into one pending round.
   private final Sinks.Many<Long> wakeUps = Sinks.many().multicast().directBestEffort();
   // Row ids of each batch this instance published, after its commit; reply waiters listen here.
@@ -77,12 +78,14 @@ class OutboxRelay implements SmartLifecycle {
       TransactionalOperator transactions,
       KafkaTemplate<String, byte[]> kafka,
       TokenCache cache,
-      OutboxProperties properties) {
+      OutboxProperties properties,
+      OutboxMetrics metrics) {
     this.db = db;
     this.transactions = transactions;
     this.kafka = kafka;
     this.cache = cache;
     this.properties = properties;
+    this.metrics = metrics;
   }
 
   /** Asks for a round now; never blocks (a lost signal is covered by the poll timer). */
@@ -190,6 +193,7 @@ class OutboxRelay implements SmartLifecycle {
         // Policy: a failed round leaves its rows in the outbox (rolled back) and the next round, at the
         // latest one poll interval later, retries them; the loop itself must survive Kafka or DB outages.
         .onErrorResume(e -> {
+          metrics.failed();
           if (failing.compareAndSet(false, true)) {
             log.warn("Outbox relay round failed, retrying every {}: {}", properties.pollInterval(), e.toString());
           } else {
@@ -215,6 +219,7 @@ class OutboxRelay implements SmartLifecycle {
           if (rows.isEmpty()) {
             return Mono.just(0);
           }
+          metrics.published(rows.size());
           publishedBatches.tryEmitNext(rows.stream().map(OutboxRow::id).toList());
           return cache.invalidate(subjects(rows)).thenReturn(rows.size());
         });
