@@ -118,7 +118,7 @@ final class Gateway {
   List<String> topClasses(int lines) {
     List<String> top = new ArrayList<>();
     for (String line : jcmd("GC.class_histogram").split("\n")) {
-      if (line.matches("\\s*\\d+:.*") && top.size() < lines) {
+      if (line.matches("\\s*\\d+:\\s+\\d+\\s+\\d+\\s+.*") && top.size() < lines) {
         top.add(line.strip().replaceAll("\\s+", " "));
       }
     }
