@@ -2,18 +2,21 @@ package io.neurograph.gateway.session;
 
 import io.neurograph.contracts.Envelope;
 import io.neurograph.contracts.Json;
+import java.nio.charset.StandardCharsets;
 
 /**
- * One server frame, serialized once: a fanned-out event is encoded once and shared by every recipient.
+ * One server frame, serialized and UTF-8 encoded once: a fanned-out event is shared by every recipient, so
+ * the writers of a thousand subscribers wrap the same bytes instead of encoding the text a thousand times.
  *
  * @param json the frame text
+ * @param utf8 the frame text in UTF-8, as written to the socket (never modified)
  * @param bytes its UTF-8 size, counted against the recipient's outbound budget
  * @param type the envelope's message type, for the outbound counters
  * @param eventTime epoch ms of the Kafka record a live event came from (its age is measured at each write), or
  *     0 for anything else
  * @param written run when the frame is taken for writing (a reply's round trip), or null
  */
-public record Outgoing(String json, int bytes, String type, long eventTime, Runnable written) {
+public record Outgoing(String json, byte[] utf8, int bytes, String type, long eventTime, Runnable written) {
 
   /** Serializes an envelope. */
   public static Outgoing of(Envelope envelope) {
@@ -32,24 +35,8 @@ public record Outgoing(String json, int bytes, String type, long eventTime, Runn
 
   private static Outgoing of(Envelope envelope, long eventTime, Runnable written) {
     String json = Json.write(envelope);
-    return new Outgoing(json, utf8Length(json), envelope.type(), eventTime, written);
+    byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+    return new Outgoing(json, utf8, utf8.length, envelope.type(), eventTime, written);
   }
 
-  static int utf8Length(String s) {
-    int bytes = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        bytes++;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c)) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
-  }
 }

@@ -76,9 +76,9 @@ public final class Session {
     this.remoteAddress = remoteAddress;
     this.maxMessages = properties.outbound().maxMessages();
     this.maxBytes = properties.outbound().maxBytes().toBytes();
-    // The queue's own capacity is only a safety net (rounded up to a power of two); the exact limits are
-    // the counters checked in offer().
-    this.queue = Sinks.many().unicast().onBackpressureBuffer(Queues.<Outgoing>get(maxMessages + 1).get());
+    // The counters checked in offer() bound the queue; the queue itself grows in small chunks, because a
+    // preallocated array for max-messages costs every idle connection about 4 KB of heap.
+    this.queue = Sinks.many().unicast().onBackpressureBuffer(Queues.<Outgoing>unbounded(16).get());
     var rate = properties.rateLimit();
     this.bucket = rate.enabled() ? new TokenBucket(rate.capacity(), rate.refillPerSecond(), System.nanoTime()) : null;
     this.onSlowConsumer = onSlowConsumer;

@@ -73,7 +73,9 @@ final class GatewayWebSocketHandler implements WebSocketHandler {
     ((GatewayWebSocketSession) ws).onOversize(() -> session.requestClose(TOO_BIG));
 
     Flux<WebSocketMessage> frames = Flux.merge(
-        session.outbound().map(frame -> ws.textMessage(frame.json())),
+        // Wrapping the frame's shared bytes (no copy): textMessage(String) would encode it again per recipient.
+        session.outbound().map(frame ->
+            new WebSocketMessage(WebSocketMessage.Type.TEXT, ws.bufferFactory().wrap(frame.utf8()))),
         Flux.interval(properties.heartbeatInterval())
             .map(tick -> ws.pingMessage(factory -> factory.wrap(new byte[0])))
             .takeUntilOther(Mono.firstWithSignal(session.closeRequestedSignal().then(), session.lastFrameTaken())));

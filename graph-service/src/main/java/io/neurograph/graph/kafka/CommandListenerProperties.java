@@ -13,7 +13,8 @@ import org.springframework.validation.annotation.Validated;
  * How the graph command topic is consumed.
  *
  * @param consumerGroup Kafka consumer group of every graph-service instance (partitions are shared among them)
- * @param concurrency consumer threads per instance (at most the partition count is useful)
+ * @param concurrency consumer threads per instance (at most the partition count is useful; the default matches the
+ *     default 6 partitions because each thread waits for its command's transaction and reply)
  * @param processingTimeout longest time one record may take (database work, including a wait for the token
  *     projection to catch up) before it counts as a transient failure
  * @param replyTimeout longest wait for Kafka to acknowledge a reply before the record is retried
@@ -22,6 +23,6 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("neurograph.graph")
 public record CommandListenerProperties(
     @DefaultValue("graph-service") @NotBlank String consumerGroup,
-    @DefaultValue("3") @Min(1) @Max(64) int concurrency,
+    @DefaultValue("6") @Min(1) @Max(64) int concurrency,
     @DefaultValue("30s") @DurationMin(millis = 100) Duration processingTimeout,
     @DefaultValue("30s") @DurationMin(millis = 100) Duration replyTimeout) {}

@@ -15,7 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * How the command topic is consumed.
  *
  * @param consumerGroup Kafka consumer group of every token-service instance (partitions are shared among them)
- * @param concurrency consumer threads per instance (at most the partition count is useful)
+ * @param concurrency consumer threads per instance (at most the partition count is useful; the default matches the
+ *     default 6 partitions because each thread waits for its command's transaction and reply)
  * @param processingTimeout longest time one record may take (database work) before it counts as a transient failure
  * @param replyTimeout longest wait for Kafka to acknowledge a reply before the record is retried
  * @param retry back-off of failed records
@@ -24,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("neurograph.tokens")
 public record CommandListenerProperties(
     @DefaultValue("neurograph-token-service") @NotBlank String consumerGroup,
-    @DefaultValue("3") @Min(1) @Max(64) int concurrency,
+    @DefaultValue("6") @Min(1) @Max(64) int concurrency,
     @DefaultValue("30s") @DurationMin(millis = 100) Duration processingTimeout,
     @DefaultValue("30s") @DurationMin(millis = 100) Duration replyTimeout,
     @DefaultValue @Valid Retry retry) {
