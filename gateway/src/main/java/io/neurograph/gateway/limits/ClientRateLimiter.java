@@ -17,6 +17,7 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -58,6 +59,11 @@ public class ClientRateLimiter implements DisposableBean {
       """;
   private static final byte[] SCRIPT_BYTES = SCRIPT.getBytes(StandardCharsets.UTF_8);
   private static final Mono<Long> ADMITTED = Mono.just(0L);
+
+  // Lettuce's endpoint write takes a lock that its reconnect holds exclusively: the script is dispatched from
+  // this one thread, never from an event loop. One thread keeps each connection's checks in frame order; a full
+  // queue rejects, which the policy below treats like Redis being slow (admit).
+  private final Scheduler redisWriter = Schedulers.newBoundedElastic(1, 10_000, "redis-rate-limit");
   /** Connect attempts while Redis was never reached: at most one at a time, and not more often than this. */
   private static final Duration CONNECT_RETRY = Duration.ofSeconds(1);
 
@@ -105,6 +111,7 @@ public class ClientRateLimiter implements DisposableBean {
             ByteBuffer.wrap(ascii(properties.keyPrefix() + key)), ByteBuffer.wrap(windowMillis),
             ByteBuffer.wrap(limit))
         .next()
+        .subscribeOn(redisWriter)
         // Frames of one connection start their handlers in frame order: Redis answers one connection's
         // commands in order on one Lettuce thread, and timeouts fire in order on the one single() thread
         // (a later frame's answer cannot arrive before an earlier frame's timeout).
@@ -164,6 +171,7 @@ public class ClientRateLimiter implements DisposableBean {
   @Override
   public void destroy() {
     closed = true;
+    redisWriter.dispose();
     ReactiveRedisConnection open = connection.getAndSet(null);
     if (open != null) {
       open.closeLater().subscribe();
