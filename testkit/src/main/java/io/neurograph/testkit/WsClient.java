@@ -150,6 +150,11 @@ public final class WsClient implements AutoCloseable {
    * travel different Kafka topics, so either may come first.
    */
   public JsonNode next(Predicate<JsonNode> matching) {
+    return next(matching, WAIT);
+  }
+
+  /** The next message matching, waiting at most {@code wait}; the others are kept as by {@link #next(Predicate)}. */
+  public JsonNode next(Predicate<JsonNode> matching, Duration wait) {
     for (var it = skipped.iterator(); it.hasNext(); ) {
       JsonNode message = it.next();
       if (matching.test(message)) {
@@ -157,7 +162,7 @@ public final class WsClient implements AutoCloseable {
         return message;
       }
     }
-    long deadline = System.nanoTime() + WAIT.toNanos();
+    long deadline = System.nanoTime() + wait.toNanos();
     while (System.nanoTime() < deadline) {
       try {
         JsonNode message = messages.poll(200, TimeUnit.MILLISECONDS);
@@ -173,7 +178,7 @@ public final class WsClient implements AutoCloseable {
         throw new AssertionError(e);
       }
     }
-    throw new AssertionError("no matching message within " + WAIT);
+    throw new AssertionError("no matching message within " + wait);
   }
 
   /** The next message of a type. */

@@ -209,6 +209,32 @@ final class KafkaFaultPlatform implements AutoCloseable {
     return DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
   }
 
+  /**
+   * The last warnings and errors of each service's log, without the Kafka clients' reconnect chatter: the
+   * logs stay in {@code target/}, which a CI run does not keep, so a failing test prints these.
+   */
+  String diagnostics() {
+    StringBuilder out = new StringBuilder();
+    for (String service : List.of("gateway", "token-service", "graph-service")) {
+      Path log = logs.resolve(service + ".log");
+      List<String> lines;
+      try {
+        lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+      } catch (IOException | UncheckedIOException e) {
+        lines = List.of("unreadable: " + e);
+      }
+      List<String> notable = lines.stream()
+          .filter(line -> line.contains("\"level\":\"WARN\"") || line.contains("\"level\":\"ERROR\""))
+          .filter(line -> !line.contains("could not be established") && !line.contains("disconnected"))
+          .map(line -> line.length() > 600 ? line.substring(0, 600) + "..." : line)
+          .toList();
+      out.append("----- ").append(service).append(": last warnings of ").append(notable.size()).append(" -----\n");
+      notable.subList(Math.max(0, notable.size() - 40), notable.size())
+          .forEach(line -> out.append(line).append('\n'));
+    }
+    return out.toString();
+  }
+
   @Override
   public void close() {
     for (ServiceProcess service : new ServiceProcess[] {gateway, graphService, tokenService}) {

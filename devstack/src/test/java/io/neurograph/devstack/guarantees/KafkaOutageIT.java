@@ -68,6 +68,15 @@ class KafkaOutageIT {
 
   @Test
   void aBrokerRestartNeedsNoServiceRestartAndLosesOrDoublesNothing() throws Exception {
+    try {
+      brokerRestart();
+    } catch (AssertionError | RuntimeException e) {
+      System.out.println(platform.diagnostics());
+      throw e;
+    }
+  }
+
+  private void brokerRestart() throws Exception {
     long gatewayPid = platform.gateway().pid();
     long tokenPid = platform.tokenService().pid();
     long graphPid = platform.graphService().pid();
@@ -169,7 +178,9 @@ class KafkaOutageIT {
       outcomes.put(first, firstAfter);
       long commandsBack = millisSince(brokerUp);
       String firstAfterToken = firstAfter.get("payload").get("token_id").stringValue();
-      watcher.next(m -> "token.created".equals(type(m)) && firstAfterToken.equals(tokenId(m)));
+      // Bounded like the rest of the recovery: once in CI this first event took longer than 30 s after its
+      // reply (cause not found; a failure prints the services' warnings). Lost events fail the checks below.
+      watcher.next(m -> "token.created".equals(type(m)) && firstAfterToken.equals(tokenId(m)), RECOVERY);
       long eventsBack = millisSince(brokerUp);
       System.out.printf("kafka outage: after the broker was up, commands worked in %d ms, events in %d ms%n",
           commandsBack, eventsBack);
