@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -114,19 +115,27 @@ final class CommandBatchListener implements BatchMessageListener<String, byte[]>
   /** One key's records, strictly one after another; stops at the first failure. */
   private Flux<Void> inKeyOrder(List<Indexed> group, Batch batch) {
     return Flux.fromIterable(group)
-        .concatMap(item -> handle(item.record())
+        .concatMap(item -> counted(handle(item.record()), batch)
             .doOnSuccess(done -> batch.succeeded(item.index()))
-            .doOnError(e -> batch.failed(item.index(), e))
-            .doOnSubscribe(subscription -> {
-              metrics.started();
-              peakInFlight.accumulateAndGet(batch.started(), Math::max);
-            })
-            .doFinally(signal -> {
-              batch.ended();
-              metrics.finished();
-            }))
+            .doOnError(e -> batch.failed(item.index(), e)))
         // The failure is kept in the batch; the other keys go on.
         .onErrorComplete();
+  }
+
+  /** Counts a record as in flight until it ended (before its end lets the next record start). */
+  private Mono<Void> counted(Mono<Void> handling, Batch batch) {
+    return Mono.defer(() -> {
+      metrics.started();
+      peakInFlight.accumulateAndGet(batch.started(), Math::max);
+      AtomicBoolean ended = new AtomicBoolean();
+      Runnable end = () -> {
+        if (ended.compareAndSet(false, true)) {
+          batch.ended();
+          metrics.finished();
+        }
+      };
+      return handling.doOnTerminate(end).doOnCancel(end);
+    });
   }
 
   private Mono<Void> handle(ConsumerRecord<String, byte[]> record) {
