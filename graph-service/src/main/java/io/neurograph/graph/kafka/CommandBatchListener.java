@@ -148,7 +148,7 @@ final class CommandBatchListener implements BatchMessageListener<String, byte[]>
       String traceparent = CommandRecords.traceparent(record) == null
           ? null
           : observation.scoped(tracing::currentTraceparent);
-      return observation.scoped(() -> dispatcher.dispatch(new Request(command, traceparent)))
+      return Mono.defer(() -> observation.scoped(() -> dispatcher.dispatch(new Request(command, traceparent))))
           .timeout(processingTimeout)
           .switchIfEmpty(Mono.error(() ->
               new IllegalStateException("handler of " + command.type() + " completed without a reply")))
