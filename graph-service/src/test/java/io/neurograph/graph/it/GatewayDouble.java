@@ -90,7 +90,12 @@ public final class GatewayDouble implements AutoCloseable {
 
   /** Produces a command keyed by {@code key} onto one partition of the command topic and waits for the ack. */
   public CommandMessage send(int partition, String key, CommandMessage command) {
-    sendRaw(topics.graphCommands(), partition, key, Json.writeBytes(command), Map.of());
+    return send(partition, key, command, Map.of());
+  }
+
+  /** Produces a command with headers onto one partition of the command topic and waits for the ack. */
+  public CommandMessage send(int partition, String key, CommandMessage command, Map<String, String> headers) {
+    sendRaw(topics.graphCommands(), partition, key, Json.writeBytes(command), headers);
     return command;
   }
 

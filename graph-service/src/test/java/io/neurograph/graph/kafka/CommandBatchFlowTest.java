@@ -8,6 +8,7 @@ import io.neurograph.contracts.graph.ConnectionId;
 import io.neurograph.contracts.graph.Edge;
 import io.neurograph.contracts.kafka.CommandMessage;
 import io.neurograph.contracts.kafka.EventMessage;
+import io.neurograph.contracts.kafka.KafkaHeaderNames;
 import io.neurograph.contracts.kafka.ReplyMessage;
 import io.neurograph.contracts.tokens.TokenId;
 import io.neurograph.graph.it.GatewayDouble;
@@ -22,14 +23,19 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 /**
- * The batch listener on one partition: many keys at once, each key in order, a poison record in the middle.
+ * The batch listener on one partition: many keys at once, each key in order, a poison record in the middle,
+ * every record in its own trace.
  * Each test puts its records into one poll by pausing the partition while producing them.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class CommandBatchFlowTest extends SharedContextTest {
 
   private static final int PARTITION = 0;
@@ -189,6 +195,46 @@ class CommandBatchFlowTest extends SharedContextTest {
       assertThat(gateway.eventsOf(id)).as("applied once").hasSize(1);
     }
     assertThat(SQL.number("SELECT count(*) FROM edges WHERE type = ?", type)).isEqualTo(connects.size());
+  }
+
+  @Test
+  void eachRecordOfABatchLogsItsOwnTraceOnly(CapturedOutput output) {
+    String traceId = UUID.randomUUID().toString().replace("-", "");
+    String key = "traced-" + UUID.randomUUID();
+    CommandMessage traced = gateway.command("graph.stats", Payloads.object("{}"));
+    CommandMessage untraced = gateway.command("graph.stats", Payloads.object("{}"));
+    List<CommandMessage> others = new ArrayList<>();
+
+    inOneBatch(() -> {
+      gateway.send(PARTITION, key, traced,
+          Map.of(KafkaHeaderNames.TRACEPARENT, "00-" + traceId + "-00f067aa0ba902b7-01"));
+      for (int i = 0; i < 5; i++) {
+        others.add(gateway.send(PARTITION, "other-" + UUID.randomUUID(), gateway.command("graph.stats",
+            Payloads.object("{}"))));
+      }
+      // Same key: it starts where the traced one ended, and must not continue its trace.
+      gateway.send(PARTITION, key, untraced);
+    });
+
+    assertThat(gateway.awaitReply(traced.requestId()).header(KafkaHeaderNames.TRACEPARENT))
+        .startsWith("00-" + traceId + "-");
+    assertThat(gateway.awaitReply(untraced.requestId()).header(KafkaHeaderNames.TRACEPARENT)).isNull();
+    others.forEach(other -> gateway.awaitReply(other.requestId()));
+    await().atMost(GatewayDouble.WAIT).untilAsserted(() -> {
+      assertThat(requestLine(output, traced)).contains("[" + traceId + "]");
+      assertThat(requestLine(output, untraced)).doesNotContain(traceId).containsPattern("\\[[0-9a-f]{16,32}\\]");
+      for (CommandMessage other : others) {
+        assertThat(requestLine(output, other)).doesNotContain(traceId);
+      }
+    });
+  }
+
+  /** The {@code neurograph.requests} line of a request (the test log pattern prints the trace id in brackets). */
+  private static String requestLine(CapturedOutput output, CommandMessage command) {
+    return output.getOut().lines()
+        .filter(line -> line.contains("neurograph.requests - " + command.type() + " " + command.requestId() + " "))
+        .findFirst()
+        .orElse("");
   }
 
   private CommandBatchListener listener() {
