@@ -6,6 +6,7 @@ import io.micrometer.tracing.propagation.Propagator;
 import io.neurograph.contracts.kafka.Topics;
 import io.neurograph.graph.config.KafkaTopicProperties;
 import io.neurograph.graph.requests.RequestDispatcher;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -48,7 +49,8 @@ class KafkaConfiguration {
   /**
    * Consumer of the command and token event topics. Values stay bytes so no deserializer can fail: a
    * record that is not what its topic carries is recognized by its listener and dead-lettered as it was.
-   * Offsets are committed by the containers after each record; a new group starts at the earliest offset,
+   * Offsets are committed by the containers (commands per poll, token events per record); a new group starts
+   * at the earliest offset,
    * so commands sent while no instance ran are processed and the token projection starts from the start.
    */
   @Bean
@@ -86,8 +88,10 @@ class KafkaConfiguration {
   }
 
   /**
-   * The command listener: one record at a time per partition, committed after its reply. Stops (with
-   * the other late-phase lifecycles) before the database pool and the producer close.
+   * The command listener: a batch listener that processes a poll's records concurrently across keys and in
+   * order within a key, and returns after every reply was acknowledged; the poll's offsets are committed
+   * then ({@code AckMode.BATCH}). Stops (with the other late-phase lifecycles) before the database pool and
+   * the producer close.
    */
   @Bean
   ConcurrentMessageListenerContainer<String, byte[]> commandListenerContainer(
@@ -104,13 +108,24 @@ class KafkaConfiguration {
     ContainerProperties container = new ContainerProperties(topics.graphCommands());
     container.setGroupId(properties.consumerGroup());
     container.setClientId("graph-service");
-    container.setAckMode(ContainerProperties.AckMode.RECORD);
-    container.setMessageListener(new CommandListener(dispatcher, replies, properties.processingTimeout(),
-        new RecordTracing(tracer, propagator), new RequestMetrics(meters, dispatcher::handles)));
+    container.setAckMode(ContainerProperties.AckMode.BATCH);
+    container.setMessageListener(new CommandBatchListener(dispatcher, replies, properties.processingTimeout(),
+        properties.maxInFlight(), batchTimeout(properties), new RecordTracing(tracer, propagator),
+        new RequestMetrics(meters, dispatcher::handles)));
     var listener = new ConcurrentMessageListenerContainer<>(consumerFactory, container);
     listener.setConcurrency(properties.concurrency());
     listener.setCommonErrorHandler(errorHandler(kafka, replies, retry));
     return listener;
+  }
+
+  /**
+   * The bound of one batch. A record takes at most the processing and the reply timeout, a key's records
+   * run one after another, so this is no deadline but a guard against a record that never ends; it stays
+   * below Kafka's default {@code max.poll.interval.ms} (5 minutes) at the default timeouts, so the consumer
+   * keeps its partitions.
+   */
+  static Duration batchTimeout(CommandListenerProperties properties) {
+    return properties.processingTimeout().plus(properties.replyTimeout()).multipliedBy(4);
   }
 
   /**

@@ -44,7 +44,11 @@ public final class RecordTracing {
   public Observation start(ConsumerRecord<?, ?> record, String name) {
     ReceiverContext<ConsumerRecord<?, ?>> context = new ReceiverContext<>(CommandRecords::header);
     context.setCarrier(record);
-    return Observation.createNotStarted(name, () -> context, registry).start();
+    // The trace comes from the record alone: a command may start on a thread where the previous command
+    // of its key ended, and a record without traceparent must not continue that one's trace.
+    try (Tracer.SpanInScope none = tracer.withSpan(null)) {
+      return Observation.createNotStarted(name, () -> context, registry).parentObservation(null).start();
+    }
   }
 
   /** The W3C {@code traceparent} of the current span (call inside the observation's scope), or null. */

@@ -15,6 +15,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.KafkaTemplate;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Sends replies to the gateway instance that asked (record key = its {@code reply_to}) and waits for the ack. */
 final class ReplyPublisher {
@@ -42,6 +44,25 @@ final class ReplyPublisher {
     } catch (TimeoutException e) {
       throw new KafkaException("reply not acknowledged within " + timeout, e);
     }
+  }
+
+  /**
+   * Sends and completes once Kafka acknowledged the reply; fails with a {@link KafkaException} (as
+   * {@link #send} throws) when it did not within the timeout.
+   */
+  Mono<Void> sendAsync(CommandMessage command, Reply reply, String traceparent) {
+    return Mono.fromFuture(() -> kafka.send(record(topics.gatewayReplies(), command, reply, traceparent)))
+        // send() may block on metadata while Kafka is unreachable: call it where blocking is allowed, never
+        // on a database or Redis event loop.
+        .subscribeOn(Schedulers.boundedElastic())
+        .timeout(timeout)
+        // The ack arrives on the producer's network thread, which every send of this service shares: the
+        // next command of the key must not run there.
+        .publishOn(Schedulers.parallel())
+        .onErrorMap(e -> e instanceof TimeoutException
+            ? new KafkaException("reply not acknowledged within " + timeout, e)
+            : new KafkaException("reply not acknowledged", e))
+        .then();
   }
 
   static ProducerRecord<String, byte[]> record(String topic, CommandMessage command, Reply reply, String traceparent) {

@@ -1,6 +1,7 @@
 package io.neurograph.graph.kafka;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.neurograph.contracts.ErrorCode;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -22,12 +24,15 @@ import org.slf4j.LoggerFactory;
  * {@code neurograph.requests} (INFO; silence it with {@code logging.level.neurograph.requests=WARN}).
  * Tags are bounded: the request type (or {@code unknown}) and the outcome ({@code ok}, an error code, or
  * {@code failed} when handling threw and the record will be retried or dead-lettered). Meters are
- * looked up once per type and outcome, then reused.
+ * looked up once per type and outcome, then reused. The gauge {@value #IN_FLIGHT} shows how many records
+ * this instance's command consumers are processing right now.
  */
 final class RequestMetrics {
 
   /** Logger of the per-request lines. */
   static final String REQUEST_LOG = "neurograph.requests";
+  /** Gauge of the command records being processed now, over all consumer threads of the instance. */
+  static final String IN_FLIGHT = "neurograph.commands.in_flight";
   /** Outcome of a request whose handling threw (retried or dead-lettered later). */
   static final String FAILED = "failed";
   private static final String OK = "ok";
@@ -45,10 +50,24 @@ final class RequestMetrics {
   private final Predicate<String> knownType;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Counter>> counters = new ConcurrentHashMap<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
 
   RequestMetrics(MeterRegistry registry, Predicate<String> knownType) {
     this.registry = registry;
     this.knownType = knownType;
+    Gauge.builder(IN_FLIGHT, inFlight, AtomicInteger::get)
+        .description("Command and query records being processed now by this instance's command consumers")
+        .register(registry);
+  }
+
+  /** A record's processing began. */
+  void started() {
+    inFlight.incrementAndGet();
+  }
+
+  /** A record's processing ended, however it ended. */
+  void finished() {
+    inFlight.decrementAndGet();
   }
 
   /** The type as a tag value: itself when a handler exists, else {@code unknown} (client input is unbounded). */

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.neurograph.contracts.tokens.TokenId;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,10 @@ import reactor.core.publisher.Mono;
  * every event published before the connect was sent: a token still missing does not exist.
  *
  * <p>Nothing here blocks: the end offset comes from Kafka's asynchronous admin client, the polls are
- * timer-driven database reads. The whole wait is bounded by {@code timeout}.
+ * timer-driven database reads. The whole wait is bounded by {@code timeout}. Many commands may wait at
+ * once (the command listener runs several concurrently): they share the position reads, at most one per
+ * partition and poll interval, so waiting commands cannot crowd the projection out of the connection pool
+ * it needs to catch up.
  *
  * <p>Every wait is counted in the meter {@value #METER}, tagged {@code outcome=caught_up} or
  * {@code outcome=timed_out}; the partitions found behind at the first look in {@value #BEHIND_METER}.
@@ -44,6 +49,7 @@ public final class ProjectionBarrier {
   private final Counter caughtUp;
   private final Counter timedOut;
   private final Counter behind;
+  private final Map<Integer, Mono<Long>> sharedPositions = new ConcurrentHashMap<>();
 
   ProjectionBarrier(
       String topic, TokenEventLog eventLog, Positions positions, Duration timeout, Duration pollInterval,
@@ -93,7 +99,7 @@ public final class ProjectionBarrier {
   /** Completes once the projection's position of the partition is at least {@code end}. */
   private Mono<Long> reached(int partition, long end) {
     AtomicBoolean firstLook = new AtomicBoolean(true);
-    return Mono.defer(() -> positions.position(topic, partition))
+    return sharedPosition(partition)
         .doOnNext(position -> {
           if (firstLook.getAndSet(false) && position < end) {
             behind.increment();
@@ -102,6 +108,16 @@ public final class ProjectionBarrier {
         .filter(position -> position >= end)
         .repeatWhenEmpty(misses -> misses.concatMap(miss -> Mono.delay(pollInterval)))
         .doOnNext(position -> log.debug("Projection of {}-{} at {} >= {}", topic, partition, position, end));
+  }
+
+  /**
+   * The partition's position, read at most once per poll interval for all waiters. A value up to one
+   * interval old is as good as a fresh one: the position only grows, so one that reached an end offset
+   * still has.
+   */
+  private Mono<Long> sharedPosition(int partition) {
+    return sharedPositions.computeIfAbsent(partition, p -> Mono.defer(() -> positions.position(topic, p))
+        .cache(position -> pollInterval, error -> Duration.ZERO, () -> Duration.ZERO));
   }
 
   /** The token event topic as Kafka sees it. */

@@ -88,9 +88,29 @@ public final class GatewayDouble implements AutoCloseable {
     return send(key, command, Map.of());
   }
 
+  /** Produces a command keyed by {@code key} onto one partition of the command topic and waits for the ack. */
+  public CommandMessage send(int partition, String key, CommandMessage command) {
+    return send(partition, key, command, Map.of());
+  }
+
+  /** Produces a command with headers onto one partition of the command topic and waits for the ack. */
+  public CommandMessage send(int partition, String key, CommandMessage command, Map<String, String> headers) {
+    sendRaw(topics.graphCommands(), partition, key, Json.writeBytes(command), headers);
+    return command;
+  }
+
   /** Produces any value on a topic and waits for the ack; returns where it landed. */
   public RecordMetadata sendRaw(String topic, String key, byte[] value, Map<String, String> headers) {
-    var record = new ProducerRecord<>(topic, key, value);
+    return sendRaw(topic, null, key, value, headers);
+  }
+
+  /**
+   * Produces any value on a topic, on the given partition (null: the default partitioner's by key), and
+   * waits for the ack; returns where it landed.
+   */
+  public RecordMetadata sendRaw(String topic, Integer partition, String key, byte[] value,
+      Map<String, String> headers) {
+    var record = new ProducerRecord<>(topic, partition, key, value);
     headers.forEach((name, v) -> record.headers().add(name, v.getBytes(StandardCharsets.UTF_8)));
     try {
       return producer.send(record).get();
@@ -136,6 +156,26 @@ public final class GatewayDouble implements AutoCloseable {
       List<Received<EventMessage>> about = eventsOf(connectionId);
       return about.size() >= count ? Optional.of(about) : Optional.empty();
     });
+  }
+
+  /** Waits until {@code count} graph events with this record key arrived; returns them in arrival order. */
+  public List<Received<EventMessage>> awaitEventsKeyed(String key, int count) {
+    return await(count + " events keyed " + key, () -> {
+      List<Received<EventMessage>> keyed = events.stream().filter(e -> key.equals(e.record().key())).toList();
+      return keyed.size() >= count ? Optional.of(keyed) : Optional.empty();
+    });
+  }
+
+  /** Replies to a request id received so far and not yet taken by {@link #awaitReply}. */
+  public List<Received<ReplyMessage>> untakenReplies(String requestId) {
+    poll();
+    return replies.stream().filter(r -> r.value().requestId().equals(requestId)).toList();
+  }
+
+  /** Dead letters received so far whose value matches. */
+  public long deadLetterCount(Predicate<byte[]> value) {
+    poll();
+    return deadLetters.stream().filter(r -> value.test(r.value())).count();
   }
 
   /** Graph events about an edge received so far. */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -71,6 +72,25 @@ class ProjectionBarrierTest {
     assertThat(reads).as("read at 7, 8, 9 and 10").hasValue(4);
     assertThat(positions.get(partition)).isEqualTo(10L);
     assertThat(meters.counter(ProjectionBarrier.BEHIND_METER).count()).as("behind once, not per look").isEqualTo(1);
+  }
+
+  @Test
+  void manyWaitersShareThePositionReads() {
+    TokenId token = TokenId.random();
+    int partition = TokenPartitions.partitionOf(token, PARTITIONS);
+    ends.put(partition, 3L);
+    positions.put(partition, 0L);
+    projecting = partition;
+    int waiters = 50;
+    var barrier = new ProjectionBarrier(TOPIC, log, this::position, Duration.ofSeconds(30), Duration.ofMillis(200),
+        meters);
+
+    StepVerifier.create(Flux.range(0, waiters).flatMap(i -> barrier.awaitCaughtUp(List.of(token)), waiters))
+        .expectNextCount(waiters)
+        .verifyComplete();
+    assertThat(meters.counter(ProjectionBarrier.METER, "outcome", "caught_up").count()).isEqualTo(waiters);
+    assertThat(reads.get()).as("one read per poll interval for all waiters, not one per waiter")
+        .isLessThan(waiters);
   }
 
   @Test
