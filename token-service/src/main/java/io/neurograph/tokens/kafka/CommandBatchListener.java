@@ -156,7 +156,8 @@ final class CommandBatchListener implements BatchMessageListener<String, byte[]>
           observation.error(e);
           inScope(observation, () -> {
             metrics.failed(command, slot.type, slot.elapsedNanos());
-            log.debug("Command {} failed; later commands of its key wait for the redelivery", command.commandId(), e);
+            log.debug("Command {} failed; later commands of its key wait for the redelivery",
+                command.commandId(), e);
           });
           slot.failure = e;
         })

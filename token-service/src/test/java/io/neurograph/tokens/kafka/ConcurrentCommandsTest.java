@@ -224,7 +224,8 @@ class ConcurrentCommandsTest extends SharedContextTest {
   private void sendCreates(Map<TokenId, CommandMessage> into, String type, int count) {
     for (int i = 0; i < count; i++) {
       TokenId id = TokenId.random();
-      into.put(id, gateway.sendTo(PARTITION, id.toString(), gateway.command("token.create", Payloads.create(id, type))));
+      CommandMessage create = gateway.command("token.create", Payloads.create(id, type));
+      into.put(id, gateway.sendTo(PARTITION, id.toString(), create));
     }
   }
 

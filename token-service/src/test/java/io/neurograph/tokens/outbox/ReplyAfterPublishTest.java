@@ -81,9 +81,9 @@ class ReplyAfterPublishTest extends SharedContextTest {
     // command's rows before that command listens (it first invalidates the cache). A relay of this test's
     // own polls the table only every hour and never gives up waiting in between, and the service's relay
     // pauses, so nothing but what the test's relay remembers can end the wait.
-    OutboxRelay late = new OutboxRelay(db, transactions, kafka, cache,
-        new OutboxProperties(Duration.ofHours(1), 100, Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(5)),
-        outboxMetrics);
+    var hourly = new OutboxProperties(
+        Duration.ofHours(1), 100, Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(5));
+    OutboxRelay late = new OutboxRelay(db, transactions, kafka, cache, hourly, outboxMetrics);
     relay.stop();
     try {
       String subject = TokenId.random().toString();
