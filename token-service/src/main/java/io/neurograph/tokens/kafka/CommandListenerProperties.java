@@ -16,7 +16,9 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param consumerGroup Kafka consumer group of every token-service instance (partitions are shared among them)
  * @param concurrency consumer threads per instance (at most the partition count is useful; the default matches the
- *     default 6 partitions because each thread waits for its command's transaction and reply)
+ *     default 6 partitions)
+ * @param maxInFlight most commands one consumer thread processes at once, different keys only (commands of one key
+ *     run one after another)
  * @param processingTimeout longest time one record may take (database work) before it counts as a transient failure
  * @param replyTimeout longest wait for Kafka to acknowledge a reply before the record is retried
  * @param retry back-off of failed records
@@ -26,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
 public record CommandListenerProperties(
     @DefaultValue("neurograph-token-service") @NotBlank String consumerGroup,
     @DefaultValue("6") @Min(1) @Max(64) int concurrency,
+    @DefaultValue("64") @Min(1) @Max(1024) int maxInFlight,
     @DefaultValue("30s") @DurationMin(millis = 100) Duration processingTimeout,
     @DefaultValue("30s") @DurationMin(millis = 100) Duration replyTimeout,
     @DefaultValue @Valid Retry retry) {

@@ -51,8 +51,8 @@ class KafkaConfiguration {
   /**
    * Consumer of the command topic. Values stay bytes so no deserializer can fail: a record that is not a
    * command is recognized by the listener and dead-lettered as it was. Offsets are committed by the
-   * container after each record's reply was acknowledged; a new group starts at the earliest offset, so
-   * commands sent while no instance ran are processed.
+   * container once per poll, after every reply of the poll was acknowledged; a new group starts at the
+   * earliest offset, so commands sent while no instance ran are processed.
    */
   @Bean
   DefaultKafkaConsumerFactoryCustomizer tokenServiceConsumer() {
@@ -86,8 +86,9 @@ class KafkaConfiguration {
   }
 
   /**
-   * The command listener: one record at a time per partition, committed after its reply. Stops (with
-   * the other late-phase lifecycles) before the database pool and the producer close.
+   * The command listener: the records of a poll run concurrently, one at a time per key, and the poll is
+   * committed after all their replies. Stops (with the other late-phase lifecycles) before the database
+   * pool and the producer close.
    */
   @Bean
   ConcurrentMessageListenerContainer<String, byte[]> commandListenerContainer(
@@ -103,8 +104,8 @@ class KafkaConfiguration {
     ContainerProperties container = new ContainerProperties(topics.tokenCommands());
     container.setGroupId(properties.consumerGroup());
     container.setClientId("token-service");
-    container.setAckMode(ContainerProperties.AckMode.RECORD);
-    container.setMessageListener(new CommandListener(dispatcher, replies, properties.processingTimeout(),
+    container.setAckMode(ContainerProperties.AckMode.BATCH);
+    container.setMessageListener(new CommandBatchListener(dispatcher, replies, properties,
         new RecordTracing(tracer, propagator), new RequestMetrics(meters, dispatcher::handles)));
     var listener = new ConcurrentMessageListenerContainer<>(consumerFactory, container);
     listener.setConcurrency(properties.concurrency());
@@ -117,6 +118,11 @@ class KafkaConfiguration {
    * unreachable, timeouts) are retried forever with capped exponential back-off, since no outcome was
    * recorded and the record will succeed once the infrastructure is back. Anything else is retried a few
    * times, then dead-lettered with an {@code error INTERNAL} reply.
+   *
+   * <p>The batch listener reports the lowest failed record of a poll as a {@code BatchListenerFailedException}
+   * caused by the record's failure: the handler commits the records before it, and the classification (it
+   * looks through causes) and the back-off function ({@link Failures} looks through causes) apply to that
+   * record alone. Any other exception would make the handler retry, and finally recover, the whole poll.
    */
   static DefaultErrorHandler errorHandler(
       KafkaTemplate<String, byte[]> kafka, ReplyPublisher replies, CommandListenerProperties.Retry retry) {

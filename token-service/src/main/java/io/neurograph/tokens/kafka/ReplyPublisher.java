@@ -15,6 +15,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.KafkaTemplate;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Sends replies to the gateway instance that asked (record key = its {@code reply_to}) and waits for the ack. */
 final class ReplyPublisher {
@@ -42,6 +44,24 @@ final class ReplyPublisher {
     } catch (TimeoutException e) {
       throw new KafkaException("reply not acknowledged within " + timeout, e);
     }
+  }
+
+  /**
+   * Sends without blocking the caller: completes once Kafka acknowledged the reply, fails with a
+   * {@link KafkaException} when it did not within the timeout (as {@link #send} throws).
+   */
+  Mono<Void> sendAsync(CommandMessage command, Reply reply, String traceparent) {
+    ProducerRecord<String, byte[]> record = record(topics.gatewayReplies(), command, reply, traceparent);
+    // send() itself blocks while the producer has no metadata or no buffer space (Kafka unreachable or
+    // slow): that must never happen on a database or Redis event loop, where this is usually subscribed.
+    return Mono.fromCallable(() -> kafka.send(record))
+        .subscribeOn(Schedulers.boundedElastic())
+        .flatMap(Mono::fromFuture)
+        .timeout(timeout)
+        .onErrorMap(e -> e instanceof TimeoutException
+            ? new KafkaException("reply not acknowledged within " + timeout, e)
+            : new KafkaException("reply not acknowledged", e))
+        .then();
   }
 
   static ProducerRecord<String, byte[]> record(String topic, CommandMessage command, Reply reply, String traceparent) {

@@ -1,6 +1,7 @@
 package io.neurograph.tokens.kafka;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.neurograph.contracts.ErrorCode;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@code neurograph.requests} (INFO; silence it with {@code logging.level.neurograph.requests=WARN}).
  * Tags are bounded: the request type (or {@code unknown}) and the outcome ({@code ok}, an error code, or
  * {@code failed} when handling threw and the record will be retried or dead-lettered). Meters are
- * looked up once per type and outcome, then reused.
+ * looked up once per type and outcome, then reused. The gauge {@code neurograph.commands.in.flight}
+ * shows how many records all consumer threads process right now.
  */
 final class RequestMetrics {
 
@@ -45,10 +48,31 @@ final class RequestMetrics {
   private final Predicate<String> knownType;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Counter>> counters = new ConcurrentHashMap<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger peakInFlight = new AtomicInteger();
 
   RequestMetrics(MeterRegistry registry, Predicate<String> knownType) {
     this.registry = registry;
     this.knownType = knownType;
+    Gauge.builder("neurograph.commands.in.flight", inFlight, AtomicInteger::get)
+        .description("Command and query records being processed right now, all consumer threads together")
+        .register(registry);
+  }
+
+  /** Counts a record whose processing begins. */
+  void began() {
+    int now = inFlight.incrementAndGet();
+    peakInFlight.accumulateAndGet(now, Math::max);
+  }
+
+  /** Counts a record whose processing ended, whichever way (call once per {@link #began}). */
+  void ended() {
+    inFlight.decrementAndGet();
+  }
+
+  /** The most records that were in flight at once since the last call (the first: since start-up). */
+  int takePeakInFlight() {
+    return peakInFlight.getAndSet(inFlight.get());
   }
 
   /** The type as a tag value: itself when a handler exists, else {@code unknown} (client input is unbounded). */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -59,6 +60,8 @@ class OutboxRelay implements SmartLifecycle {
   // Identity marks "another instance holds the lock", as opposed to an empty outbox.
   private static final List<OutboxRow> NOT_LOCKED = new ArrayList<>(0);
   private static final byte[] APPLICATION_JSON = "application/json".getBytes(StandardCharsets.UTF_8);
+  // Far more than a waiter's rows can fall behind between commit and listening; beyond, the table poll finds them.
+  private static final int RECENTLY_PUBLISHED = 10_000;
 
   private final DatabaseClient db;
   private final TransactionalOperator transactions;
@@ -70,6 +73,10 @@ class OutboxRelay implements SmartLifecycle {
   private final Sinks.Many<Long> wakeUps = Sinks.many().multicast().directBestEffort();
   // Row ids of each batch this instance published, after its commit; reply waiters listen here.
   private final Sinks.Many<List<Long>> publishedBatches = Sinks.many().multicast().directBestEffort();
+  // The same ids, kept a while: a waiter starts listening only after its cache invalidation, and with
+  // many commands in flight another command's wake-up often runs the round that publishes its rows first.
+  private final Set<Long> recentlyPublished = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final ArrayDeque<Long> recentOrder = new ArrayDeque<>();
   private final AtomicBoolean failing = new AtomicBoolean(false);
   private Disposable loop;
 
@@ -103,8 +110,11 @@ class OutboxRelay implements SmartLifecycle {
     }
     Set<Long> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
     waiting.addAll(rowIds);
-    // Subscribed before the wake-up below, so this instance's round cannot publish unseen.
-    Mono<Void> publishedHere = publishedBatches.asFlux()
+    // Subscribed before the wake-up below, so this instance's round cannot publish unseen; rounds that
+    // published before the subscription are in the recent ids, looked at right after subscribing.
+    Mono<Void> publishedHere = Flux.merge(
+            publishedBatches.asFlux(),
+            Mono.fromSupplier(() -> rowIds.stream().filter(recentlyPublished::contains).toList()))
         .filter(batch -> {
           batch.forEach(waiting::remove);
           return waiting.isEmpty();
@@ -220,9 +230,24 @@ class OutboxRelay implements SmartLifecycle {
             return Mono.just(0);
           }
           metrics.published(rows.size());
-          publishedBatches.tryEmitNext(rows.stream().map(OutboxRow::id).toList());
+          List<Long> ids = rows.stream().map(OutboxRow::id).toList();
+          remember(ids);
+          publishedBatches.tryEmitNext(ids);
           return cache.invalidate(subjects(rows)).thenReturn(rows.size());
         });
+  }
+
+  private void remember(List<Long> ids) {
+    synchronized (recentOrder) {
+      for (Long id : ids) {
+        if (recentlyPublished.add(id)) {
+          recentOrder.add(id);
+        }
+      }
+      while (recentOrder.size() > RECENTLY_PUBLISHED) {
+        recentlyPublished.remove(recentOrder.poll());
+      }
+    }
   }
 
   private Mono<List<OutboxRow>> lockOldest() {

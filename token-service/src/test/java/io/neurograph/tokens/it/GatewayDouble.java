@@ -95,6 +95,21 @@ public final class GatewayDouble implements AutoCloseable {
     }
   }
 
+  /** Produces a command keyed by {@code key} onto one partition of the command topic and waits for the ack. */
+  public CommandMessage sendTo(int partition, String key, CommandMessage command) {
+    sendRawTo(partition, key, Json.writeBytes(command));
+    return command;
+  }
+
+  /** Produces any value onto one partition of the command topic and waits for the ack. */
+  public void sendRawTo(int partition, String key, byte[] value) {
+    try {
+      producer.send(new ProducerRecord<>(topics.tokenCommands(), partition, key, value)).get();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot produce a command", e);
+    }
+  }
+
   /** Sends a command and waits for its reply. */
   public Received<ReplyMessage> request(String key, CommandMessage command) {
     send(key, command);
@@ -116,6 +131,24 @@ public final class GatewayDouble implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /** Reads whatever arrives for {@code window}, so that a later check also sees late duplicates. */
+  public void listen(Duration window) {
+    long deadline = System.nanoTime() + window.toNanos();
+    while (System.nanoTime() < deadline) {
+      poll();
+    }
+  }
+
+  /** Replies to the request id received so far and not taken by {@link #awaitReply}. */
+  public List<Received<ReplyMessage>> untakenReplies(String requestId) {
+    return replies.stream().filter(r -> r.value().requestId().equals(requestId)).toList();
+  }
+
+  /** Dead letters received so far whose value matches. */
+  public long deadLetters(Predicate<byte[]> value) {
+    return deadLetters.stream().filter(r -> value.test(r.value())).count();
   }
 
   /** Waits until {@code count} events about a token arrived; returns them in arrival order. */

@@ -53,6 +53,7 @@ class MetricsTest extends SharedContextTest {
       assertThat(after.sum("neurograph_outbox_backlog")).isNotNegative();
       assertThat(after.has("kafka_consumer_fetch_manager_records_lag_max", "client_id=\"token-service-")).isTrue();
       assertThat(after.has("neurograph_requests_handled_total", "service=\"token-service\"")).isTrue();
+      assertThat(after.has("neurograph_commands_in_flight", "service=\"token-service\"")).isTrue();
     });
   }
 

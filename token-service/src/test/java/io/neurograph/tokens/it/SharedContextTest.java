@@ -32,6 +32,8 @@ public abstract class SharedContextTest {
   protected static final PostgresDatabase DATABASE = TestPostgres.newDatabase("tokens_it");
   /** JDBC access to it. */
   protected static final Sql SQL = new Sql(DATABASE);
+  /** Records one consumer thread of the shared service processes at once (below the default, to be seen). */
+  protected static final int MAX_IN_FLIGHT = 16;
 
   /** This test class's gateway. */
   protected static GatewayDouble gateway;
@@ -48,6 +50,7 @@ public abstract class SharedContextTest {
     registry.add("neurograph.kafka.topic-prefix", TOPICS::prefix);
     registry.add("neurograph.kafka.partitions", () -> 3);
     registry.add("neurograph.tokens.concurrency", () -> 2);
+    registry.add("neurograph.tokens.max-in-flight", () -> MAX_IN_FLIGHT);
     registry.add("neurograph.tokens.cache.key-prefix", () -> CACHE_PREFIX);
     registry.add("neurograph.tokens.outbox.poll-interval", () -> "200ms");
     registry.add("neurograph.tokens.outbox.reply-wait", () -> "30s");
