@@ -91,9 +91,36 @@ final class CommandBatchListener implements BatchMessageListener<String, byte[]>
       batch.failUnfinished(Exceptions.unwrap(e));
     }
     batch.firstFailure().ifPresent(failure -> {
-      throw new BatchListenerFailedException(String.valueOf(failure.cause().getMessage()), failure.cause(),
-          failure.index());
+      String message = String.valueOf(failure.cause().getMessage());
+      throw Failures.isTransient(failure.cause())
+          ? new TransientRecordFailure(message, failure.cause(), failure.index())
+          : new RecordFailure(message, failure.cause(), failure.index());
     });
+  }
+
+  /**
+   * The lowest failed record of a poll failed for a transient reason. The error handler restarts a record's
+   * back-off only when the class of its failure changes, and sees this exception rather than its cause: one
+   * class per classification lets a record that failed transiently and then for a reason of its own (or the
+   * other way round) get the other back-off, as it did when the listener threw the cause itself.
+   */
+  static final class TransientRecordFailure extends BatchListenerFailedException {
+
+    private static final long serialVersionUID = 1L;
+
+    TransientRecordFailure(String message, Throwable cause, int index) {
+      super(message, cause, index);
+    }
+  }
+
+  /** The lowest failed record of a poll failed for a reason of its own (see {@link TransientRecordFailure}). */
+  static final class RecordFailure extends BatchListenerFailedException {
+
+    private static final long serialVersionUID = 1L;
+
+    RecordFailure(String message, Throwable cause, int index) {
+      super(message, cause, index);
+    }
   }
 
   /** The most records one batch had in flight at once since the last call (then starts again from 0). */

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -98,6 +99,17 @@ class CommandBatchListenerTest {
   }
 
   @Test
+  void theFailureClassFollowsTheCausesClassificationSoTheErrorHandlerSwitchesBackOff() {
+    // The error handler restarts a record's back-off only when the exception class changes; it sees the
+    // wrapper, so a transient cause and a cause of the record's own need different wrapper classes.
+    assertThatThrownBy(() -> listener(8).onMessage(List.of(record(0, "a", "fail-0"))))
+        .isInstanceOf(CommandBatchListener.RecordFailure.class);
+    assertThatThrownBy(() -> listener(8).onMessage(List.of(record(0, "a", "late-0"))))
+        .isInstanceOf(CommandBatchListener.TransientRecordFailure.class)
+        .cause().isInstanceOf(TimeoutException.class);
+  }
+
+  @Test
   void atMostMaxInFlightRecordsRunAtOnce() {
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
     for (int i = 0; i < 9; i++) {
@@ -137,6 +149,9 @@ class CommandBatchListenerTest {
         dispatched.add(id);
         if (id.startsWith("fail")) {
           return Mono.error(new IllegalStateException("boom " + id));
+        }
+        if (id.startsWith("late")) {
+          return Mono.error(new TimeoutException("database too slow for " + id));
         }
         Mono<Reply> reply = Mono.just(Reply.of("graph.stats", Json.object()));
         return id.startsWith("slow") ? reply.delayElement(Duration.ofMillis(200)) : reply;
