@@ -87,8 +87,10 @@ class CommandFlowTest extends SharedContextTest {
         "content-type", "application/json",
         "traceparent", traceparent));
     // The test log pattern prints the MDC trace id in brackets (production: the ECS JSON field "traceId").
-    assertThat(output.getOut()).as("the request line carries the trace id")
-        .contains("[" + TRACE_ID + "] neurograph.requests - token.create " + command.requestId() + " -> ok in ");
+    // The line is written once the reply is acknowledged by the broker, which can be after the reply arrived here.
+    await().atMost(GatewayDouble.WAIT).untilAsserted(() -> assertThat(output.getOut())
+        .as("the request line carries the trace id")
+        .contains("[" + TRACE_ID + "] neurograph.requests - token.create " + command.requestId() + " -> ok in "));
 
     assertThat(SQL.number("SELECT count(*) FROM tokens WHERE token_id = ?", id.value())).isEqualTo(1);
     assertThat(SQL.text("SELECT created_by FROM tokens WHERE token_id = ?", id.value())).isEqualTo("alice");
