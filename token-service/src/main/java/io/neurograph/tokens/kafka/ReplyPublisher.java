@@ -58,6 +58,9 @@ final class ReplyPublisher {
         .subscribeOn(Schedulers.boundedElastic())
         .flatMap(Mono::fromFuture)
         .timeout(timeout)
+        // The ack arrives on the producer's network thread, which every send of this service shares: the
+        // next command of the key must not run there.
+        .publishOn(Schedulers.parallel())
         .onErrorMap(e -> e instanceof TimeoutException
             ? new KafkaException("reply not acknowledged within " + timeout, e)
             : new KafkaException("reply not acknowledged", e))
