@@ -71,6 +71,8 @@ final class Fanout {
     long windowNanos;
     long deliveredInWindow;
     double cpuSeconds;
+    Double gatewayAgeP50;
+    Double gatewayAgeP99;
     try (CommandLoad load = CommandLoad.open(options.ws, "bench-" + run + "-fanout-" + subscribers, rate,
         options.ratePerConnection)) {
       AtomicReference<Map<String, Object>> holder = new AtomicReference<>();
@@ -82,6 +84,7 @@ final class Fanout {
       delivered.reset();
       ages.reset();
       measuring.set(true);
+      EventAgeHistogram gatewayAgeStart = EventAgeHistogram.scrape(options.ws);
       double cpuStart = gateway.cpuSeconds();
       long windowStart = System.nanoTime();
       OpenLoop.waitUntil(windowStart + options.duration.toNanos());
@@ -89,6 +92,9 @@ final class Fanout {
       cpuSeconds = gateway.cpuSeconds() - cpuStart;
       windowNanos = System.nanoTime() - windowStart;
       measuring.set(false);
+      EventAgeHistogram gatewayAge = EventAgeHistogram.scrape(options.ws);
+      gatewayAgeP50 = gatewayAge.quantileMsSince(gatewayAgeStart, 0.50);
+      gatewayAgeP99 = gatewayAge.quantileMsSince(gatewayAgeStart, 0.99);
       sender.join();
       commands = holder.get();
     } catch (InterruptedException e) {
@@ -118,6 +124,10 @@ final class Fanout {
     result.put("age_p99_ms", ageSummary.get("p99_ms"));
     result.put("age_max_ms", ageSummary.get("max_ms"));
     result.put("age_samples", age.getTotalCount());
+    // Bucket upper bounds of the gateway's histogram: from the record's Kafka timestamp (the relay's send) to
+    // the frame taken by the writer, for every subscriber, not only the probes.
+    result.put("gateway_age_p50_ms_at_most", gatewayAgeP50);
+    result.put("gateway_age_p99_ms_at_most", gatewayAgeP99);
     result.put("probes", Math.min(options.probes, subscribers));
     result.put("failed_to_subscribe", failedToSubscribe);
     result.put("closed_subscribers", closeCodes);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +124,18 @@ final class Gateway {
       }
     }
     return top;
+  }
+
+  /** Live bytes per class ({@code jcmd GC.class_histogram}, which runs a full GC). */
+  Map<String, Long> classBytes() {
+    Map<String, Long> bytes = new HashMap<>();
+    for (String line : jcmd("GC.class_histogram").split("\n")) {
+      String[] fields = line.strip().split("\\s+");
+      if (fields.length >= 4 && fields[0].matches("\\d+:")) {
+        bytes.merge(fields[3], Long.parseLong(fields[2]), Long::sum);
+      }
+    }
+    return bytes;
   }
 
   void startRecording(String name, Path file) {

@@ -18,6 +18,7 @@ final class Soak {
     List<Map<String, Object>> intervals = Collections.synchronizedList(new ArrayList<>());
     List<double[]> heap = Collections.synchronizedList(new ArrayList<>());
     long heapStart = gateway.heapAfterGcBytes();
+    Map<String, Long> classesStart = gateway.classBytes();
     heap.add(new double[] {0, heapStart});
     double intervalMinutes = options.soakInterval.toMillis() / 60_000.0;
     Map<String, Object> total;
@@ -34,6 +35,7 @@ final class Soak {
             intervals.add(interval);
           });
     }
+    Map<String, Long> classesEnd = gateway.classBytes();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("duration_s", options.soakDuration.toSeconds());
     result.put("rate", options.soakRate);
@@ -41,10 +43,26 @@ final class Soak {
     result.put("errors", total.get("errors"));
     result.put("heap_start_bytes", heapStart);
     result.put("heap_slope_bytes_per_min", Math.round(slope(heap)));
+    // A bounded structure that is still filling makes the whole-run slope positive; the second half shows
+    // whether growth continues once it is full.
+    result.put("heap_slope_second_half_bytes_per_min", Math.round(slope(heap.subList(heap.size() / 2, heap.size()))));
     result.put("p99_ms_per_interval", intervals.stream().map(i -> i.get("p99_ms")).toList());
+    result.put("heap_growth_top_classes_bytes", growth(classesStart, classesEnd, 12));
     result.put("intervals", intervals);
     result.put("total", total);
     return result;
+  }
+
+  /** The {@code limit} classes whose live bytes grew most between two histograms, biggest first. */
+  static Map<String, Long> growth(Map<String, Long> before, Map<String, Long> after, int limit) {
+    Map<String, Long> top = new LinkedHashMap<>();
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(limit)
+        .forEach(e -> top.put(e.getKey(), e.getValue()));
+    return top;
   }
 
   /** Least-squares slope of y over x. */
