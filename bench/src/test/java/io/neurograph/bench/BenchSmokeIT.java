@@ -123,6 +123,8 @@ class BenchSmokeIT {
     assertThat(fanout.get("failed_to_subscribe")).isEqualTo(0L);
     assertThat((Map<Integer, Long>) fanout.get("closed_subscribers")).isEmpty();
     assertThat(((Map<String, Object>) fanout.get("commands")).get("errors")).isEqualTo(0L);
+    assertThat(fanout.get("gateway_age_p99_ms_at_most")).as("the gateway's own event-age histogram was read")
+        .isInstanceOf(Number.class);
 
     Map<String, Object> idle = (Map<String, Object>) result.get("idle_detail");
     assertThat(idle.get("connections")).isEqualTo(50L);
@@ -131,6 +133,8 @@ class BenchSmokeIT {
     Map<String, Object> soak = (Map<String, Object>) result.get("soak");
     assertThat(soak.get("errors")).isEqualTo(0L);
     assertThat((List<Object>) soak.get("intervals")).isNotEmpty();
+    assertThat(soak).containsKeys("heap_slope_bytes_per_min", "heap_slope_second_half_bytes_per_min",
+        "heap_growth_top_classes_bytes");
 
     Map<String, Object> blockHound = (Map<String, Object>) result.get("blockhound");
     assertThat(blockHound.get("enabled")).isEqualTo(true);
