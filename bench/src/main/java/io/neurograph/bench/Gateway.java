@@ -24,6 +24,7 @@ final class Gateway {
 
   private static final Pattern G1_USED = Pattern.compile("garbage-first heap\\s+total \\d+K, used (\\d+)K");
   private static final Pattern ANY_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+  private static final Pattern HISTOGRAM_ROW = Pattern.compile("\\s*\\d+:\\s+\\d+\\s+\\d+\\s+.*");
   private static final double CLOCK_TICKS_PER_SECOND = 100.0;
 
   private final long pid;
@@ -117,25 +118,21 @@ final class Gateway {
 
   /** The {@code lines} biggest classes of the live heap ({@code jcmd GC.class_histogram}, which runs a full GC). */
   List<String> topClasses(int lines) {
-    List<String> top = new ArrayList<>();
-    for (String line : jcmd("GC.class_histogram").split("\n")) {
-      if (line.matches("\\s*\\d+:\\s+\\d+\\s+\\d+\\s+.*") && top.size() < lines) {
-        top.add(line.strip().replaceAll("\\s+", " "));
-      }
-    }
-    return top;
+    return histogramRows().limit(lines).map(row -> String.join(" ", row)).toList();
   }
 
   /** Live bytes per class ({@code jcmd GC.class_histogram}, which runs a full GC). */
   Map<String, Long> classBytes() {
     Map<String, Long> bytes = new HashMap<>();
-    for (String line : jcmd("GC.class_histogram").split("\n")) {
-      String[] fields = line.strip().split("\\s+");
-      if (fields.length >= 4 && fields[0].matches("\\d+:")) {
-        bytes.merge(fields[3], Long.parseLong(fields[2]), Long::sum);
-      }
-    }
+    histogramRows().forEach(row -> bytes.merge(row[3], Long.parseLong(row[2]), Long::sum));
     return bytes;
+  }
+
+  /** The class rows of a heap histogram, biggest first: rank, instances, bytes, class name (and module). */
+  private Stream<String[]> histogramRows() {
+    return jcmd("GC.class_histogram").lines()
+        .filter(line -> HISTOGRAM_ROW.matcher(line).matches())
+        .map(line -> line.strip().split("\\s+"));
   }
 
   void startRecording(String name, Path file) {

@@ -168,7 +168,7 @@ final class CommandBatchListener implements BatchMessageListener<String, byte[]>
   }
 
   private static void inScope(Observation observation, Runnable action) {
-    // The completing thread (a Kafka producer thread, say) need not have the span: make it current here.
+    // The completing thread (a scheduler thread, say) need not have the span: make it current here.
     try (Observation.Scope scope = observation.openScope()) {
       action.run();
     }
